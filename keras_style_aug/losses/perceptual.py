@@ -1,0 +1,168 @@
+"""Content, style (Gram) and total-variation losses on a frozen VGG-19.
+
+The paper names VGG layers ``conv3_3``; Keras names them ``block3_conv3``. Both
+are accepted. Keras's VGG convolutions include their ReLU, so ``conv3_3`` is the
+usual ``relu3_3`` feature map.
+
+Example (a random-weight VGG keeps the example offline):
+
+>>> import numpy as np
+>>> from keras_style_aug.losses import PerceptualLoss
+>>> style = np.random.uniform(0, 255, (64, 64, 3)).astype("float32")
+>>> loss = PerceptualLoss(style, vgg_weights=None)
+>>> x = np.random.uniform(0, 255, (2, 32, 32, 3)).astype("float32")
+>>> sorted(loss(x, x))
+['content', 'style', 'total', 'tv']
+>>> float(loss(x, x)["content"])
+0.0
+"""
+
+import keras
+from keras import ops
+
+# Paper name -> Keras name for every VGG-19 convolution.
+VGG19_LAYERS = {
+    f"conv{block}_{i}": f"block{block}_conv{i}"
+    for block, convs in ((1, 2), (2, 2), (3, 4), (4, 4), (5, 4))
+    for i in range(1, convs + 1)
+}
+
+# Caffe preprocessing of keras.applications.vgg19 (BGR means).
+_BGR_MEAN = (103.939, 116.779, 123.68)
+
+
+def keras_layer_name(name):
+    """`conv3_3` or `block3_conv3` -> `block3_conv3`; unknown names raise."""
+    if name in VGG19_LAYERS:
+        return VGG19_LAYERS[name]
+    if name in VGG19_LAYERS.values():
+        return name
+    raise ValueError(
+        f"Unknown VGG-19 layer {name!r}. Valid names: "
+        f"{', '.join(VGG19_LAYERS)} (or their Keras names "
+        f"{', '.join(VGG19_LAYERS.values())})."
+    )
+
+
+def gram_matrix(features):
+    """Eq. (3): `(N, H, W, C)` features -> `(N, C, C)` Gram matrices / (C*H*W)."""
+    features = ops.cast(features, "float32")
+    shape = ops.shape(features)
+    n, h, w, c = shape[0], shape[1], shape[2], shape[3]
+    flat = ops.reshape(features, (n, h * w, c))
+    gram = ops.matmul(ops.transpose(flat, (0, 2, 1)), flat)
+    return gram / ops.cast(c * h * w, "float32")
+
+
+def build_vgg19_features(layer_names, weights="imagenet"):
+    """A frozen VGG-19 conv base returning the given layers' feature maps.
+
+    Args:
+        layer_names: paper or Keras layer names.
+        weights: `"imagenet"` (downloads), a path to a `.weights.h5` conv
+            base, or `None` for random weights (tests).
+    """
+    names = [keras_layer_name(n) for n in layer_names]
+    vgg = keras.applications.VGG19(
+        include_top=False, weights=weights, input_shape=(None, None, 3)
+    )
+    vgg.trainable = False
+    outputs = [vgg.get_layer(n).output for n in names]
+    return keras.Model(vgg.input, outputs, name="vgg19_features")
+
+
+class PerceptualLoss:
+    """The paper's loss network: content, Gram style and TV losses.
+
+    Args:
+        style_image: `(H, W, 3)` style image in `value_range`.
+        content_layers: paper names, default `("conv3_3",)`.
+        style_layers: default `("conv1_2", "conv2_2", "conv3_3", "conv4_3")`.
+        content_weight, style_weight, tv_weight: loss weights.
+        vgg_weights: `"imagenet"`, a path to VGG-19 conv weights, or `None`.
+        value_range: pixel range of the images the loss sees.
+
+    Calling it on `(stylized, content)` batches returns a dict of scalar
+    losses: `content` (eq. 2, summed over content layers), `style` (squared
+    Frobenius distance of Gram matrices, summed over style layers), `tv`, and
+    their weighted `total`.
+    """
+
+    def __init__(
+        self,
+        style_image,
+        content_layers=("conv3_3",),
+        style_layers=("conv1_2", "conv2_2", "conv3_3", "conv4_3"),
+        content_weight=1.0,
+        style_weight=1.0,
+        tv_weight=0.0,
+        vgg_weights="imagenet",
+        value_range=(0, 255),
+    ):
+        self.content_layers = [keras_layer_name(n) for n in content_layers]
+        self.style_layers = [keras_layer_name(n) for n in style_layers]
+        if not self.content_layers or not self.style_layers:
+            raise ValueError(
+                "PerceptualLoss needs at least one content layer and one style "
+                "layer, e.g. content_layers=('conv3_3',)."
+            )
+        self.content_weight = float(content_weight)
+        self.style_weight = float(style_weight)
+        self.tv_weight = float(tv_weight)
+        self.value_range = tuple(float(v) for v in value_range)
+        self._layers = list(dict.fromkeys(self.content_layers + self.style_layers))
+        self.features = build_vgg19_features(self._layers, weights=vgg_weights)
+        style = ops.convert_to_tensor(style_image, "float32")
+        if len(style.shape) != 3 or style.shape[-1] != 3:
+            raise ValueError(
+                "`style_image` must be one RGB image of shape (H, W, 3); "
+                f"received shape {tuple(style.shape)}."
+            )
+        style_features = self._extract(style[None])
+        self.style_grams = [
+            ops.convert_to_numpy(gram_matrix(style_features[n]))
+            for n in self.style_layers
+        ]
+
+    def _extract(self, images):
+        low, high = self.value_range
+        x = (ops.cast(images, "float32") - low) * (255.0 / (high - low))
+        x = x[..., ::-1] - ops.convert_to_tensor(_BGR_MEAN, "float32")
+        outputs = self.features(x)
+        if not isinstance(outputs, (list, tuple)):
+            outputs = [outputs]
+        return dict(zip(self._layers, outputs))
+
+    def __call__(self, stylized, content):
+        both = ops.concatenate([stylized, content], axis=0)
+        feats = self._extract(both)
+        n = ops.shape(stylized)[0]
+        content_loss = 0.0
+        for name in self.content_layers:
+            f = ops.cast(feats[name], "float32")
+            content_loss += ops.mean(ops.square(f[:n] - f[n:]))
+        style_loss = 0.0
+        for name, target in zip(self.style_layers, self.style_grams):
+            gram = gram_matrix(feats[name][:n])
+            style_loss += ops.mean(ops.sum(ops.square(gram - target), axis=(1, 2)))
+        tv = total_variation(stylized, self.value_range)
+        total = (
+            self.content_weight * content_loss
+            + self.style_weight * style_loss
+            + self.tv_weight * tv
+        )
+        return {
+            "content": content_loss,
+            "style": style_loss,
+            "tv": tv,
+            "total": total,
+        }
+
+
+def total_variation(images, value_range=(0, 255)):
+    """Mean squared difference of neighbouring pixels, images scaled to [0, 1]."""
+    low, high = value_range
+    x = (ops.cast(images, "float32") - low) / (high - low)
+    dh = ops.mean(ops.square(x[:, 1:, :, :] - x[:, :-1, :, :]))
+    dw = ops.mean(ops.square(x[:, :, 1:, :] - x[:, :, :-1, :]))
+    return dh + dw

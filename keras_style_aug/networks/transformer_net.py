@@ -1,0 +1,311 @@
+"""The image transformation network of Johnson et al. (2016), as the paper uses it.
+
+9x9 conv -> two stride-2 3x3 convs -> residual blocks -> two (nearest x2 upsample,
+3x3 conv) stages -> 9x9 conv to RGB. Reflection padding everywhere, instance
+normalization with learned scale and offset after every conv but the last, and a
+``tanh`` output mapped into the input's value range.
+
+The forward pass is written once against a backend namespace (``numpy``, ``nn``,
+``core`` modules), so the same weights run in a model on any Keras backend and,
+through ``keras_style_aug.layers.RandomStyleTransfer``, inside a ``tf.data``
+pipeline whatever the Keras backend is.
+
+Example:
+
+>>> import numpy as np
+>>> from keras_style_aug.networks import TransformerNet
+>>> net = TransformerNet.from_preset("lite")
+>>> net(np.zeros((2, 67, 67, 3), "float32")).shape
+TensorShape([2, 67, 67, 3])
+"""
+
+import h5py
+import keras
+import numpy as np
+from keras.src.utils.backend_utils import DynamicBackend
+
+PRESETS = {
+    # The paper's network (Johnson et al. 2016): 1.68 M parameters.
+    "full": {"filters": (32, 64, 128), "residual_blocks": 5},
+    # A quarter of the arithmetic, for fast augmentation.
+    "lite": {"filters": (16, 32, 64), "residual_blocks": 3},
+}
+
+_EPSILON = 1e-5
+_MIN_SIDE = 8
+
+
+@keras.saving.register_keras_serializable(package="keras_style_aug")
+class TransformerNet(keras.Model):
+    """Fast style transfer network (Johnson et al. 2016).
+
+    Args:
+        filters: channels of the full-, half- and quarter-resolution stages.
+        residual_blocks: number of residual blocks at quarter resolution.
+        value_range: range of input and output pixel values, `(0, 255)` by
+            default; `(0, 1)` or `(-1, 1)` work as well.
+
+    Any image size of at least 8x8 works: sides not divisible by 4 are
+    reflection-padded, then the output is cropped back to the input's size.
+    """
+
+    def __init__(
+        self,
+        filters=PRESETS["full"]["filters"],
+        residual_blocks=PRESETS["full"]["residual_blocks"],
+        value_range=(0, 255),
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        if len(filters) != 3 or any(int(f) < 1 for f in filters):
+            raise ValueError(
+                "`filters` must be three positive channel counts, e.g. "
+                f"(32, 64, 128). Received: filters={filters}"
+            )
+        if int(residual_blocks) < 0:
+            raise ValueError(
+                "`residual_blocks` must be >= 0. "
+                f"Received: residual_blocks={residual_blocks}"
+            )
+        if len(value_range) != 2 or value_range[0] >= value_range[1]:
+            raise ValueError(
+                "`value_range` must be (low, high) with low < high. "
+                f"Received: value_range={value_range}"
+            )
+        self.filters = tuple(int(f) for f in filters)
+        self.residual_blocks = int(residual_blocks)
+        self.value_range = tuple(float(v) for v in value_range)
+        self._backend = DynamicBackend()
+
+    @classmethod
+    def from_preset(cls, preset, **kwargs):
+        """A network with the architecture of `"full"` or `"lite"` (untrained).
+
+        Trained styles are loaded with `keras_style_aug.styles.load(name)`.
+        """
+        if preset not in PRESETS:
+            raise ValueError(
+                f"Unknown preset {preset!r}; choose one of {sorted(PRESETS)}."
+            )
+        return cls(**PRESETS[preset], **kwargs)
+
+    # ------------------------------------------------------------------ weights
+    def _layer_specs(self):
+        """(name, kernel size, in channels, out channels, kind) in weight order."""
+        f0, f1, f2 = self.filters
+        specs = [
+            ("conv_in", 9, 3, f0, "norm"),
+            ("down1", 3, f0, f1, "norm"),
+            ("down2", 3, f1, f2, "norm"),
+        ]
+        for i in range(self.residual_blocks):
+            specs += [
+                (f"res{i}_a", 3, f2, f2, "norm"),
+                (f"res{i}_b", 3, f2, f2, "norm"),
+            ]
+        specs += [
+            ("up1", 3, f2, f1, "norm"),
+            ("up2", 3, f1, f0, "norm"),
+            ("conv_out", 9, f0, 3, "bias"),
+        ]
+        return specs
+
+    def build(self, input_shape=None):
+        if self.built:
+            return
+        self._params = []
+        for name, k, cin, cout, kind in self._layer_specs():
+            self._params.append(
+                self.add_weight(
+                    shape=(k, k, cin, cout),
+                    initializer="glorot_uniform",
+                    name=f"{name}_kernel",
+                )
+            )
+            if kind == "norm":
+                self._params.append(
+                    self.add_weight(
+                        shape=(cout,), initializer="ones", name=f"{name}_scale"
+                    )
+                )
+            self._params.append(
+                self.add_weight(
+                    shape=(cout,),
+                    initializer="zeros",
+                    name=f"{name}_offset" if kind == "norm" else f"{name}_bias",
+                )
+            )
+        self.built = True
+
+    @staticmethod
+    def architecture_from_shapes(shapes):
+        """`filters` and `residual_blocks` that produce these weight shapes.
+
+        `shapes` lists the weight shapes in storage order, as
+        `TransformerNet.save_weights` writes them. Returns `None` when they fit
+        no `TransformerNet`.
+        """
+        shapes = [tuple(s) for s in shapes]
+        blocks, rest = divmod(len(shapes) - 17, 6)
+        if blocks < 0 or rest or len(shapes[0]) != 4:
+            return None
+        filters = (shapes[0][3], shapes[3][3], shapes[6][3])
+        candidate = TransformerNet(filters=filters, residual_blocks=blocks)
+        candidate.build()
+        expected = [tuple(v.shape) for v in candidate._params]
+        if expected != shapes:
+            return None
+        return {"filters": filters, "residual_blocks": blocks}
+
+    @classmethod
+    def from_weights_file(cls, path, name=None, **kwargs):
+        """Builds the network a `.weights.h5` file was saved from and loads it.
+
+        Raises `ValueError` naming the file when it is not a readable
+        `TransformerNet` weights file.
+        """
+        shapes = _read_weight_shapes(path)
+        arch = cls.architecture_from_shapes(shapes)
+        if arch is None:
+            raise ValueError(
+                f"{path} holds weights of shapes {shapes[:3]}... that fit no "
+                "TransformerNet. Pass a file written by "
+                "TransformerNet.save_weights() or StyleTrainer."
+            )
+        net = cls(**arch, name=name, **kwargs)
+        net.build()
+        net.load_weights(path)
+        return net
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        """Loads a `.weights.h5` file; float16 files are cast to float32."""
+        self.build()
+        shapes = _read_weight_shapes(filepath)
+        expected = [tuple(v.shape) for v in self._params]
+        if shapes != expected:
+            arch = self.architecture_from_shapes(shapes)
+            found = (
+                f"a network with filters={arch['filters']} and "
+                f"residual_blocks={arch['residual_blocks']}"
+                if arch
+                else f"{len(shapes)} arrays that fit no TransformerNet"
+            )
+            raise ValueError(
+                f"Weights file {filepath} does not match this network "
+                f"(filters={self.filters}, residual_blocks="
+                f"{self.residual_blocks}): it holds {found}. Build the network "
+                "with TransformerNet.from_weights_file(path) instead."
+            )
+        super().load_weights(filepath, skip_mismatch=skip_mismatch, **kwargs)
+
+    # ------------------------------------------------------------------ forward
+    def call(self, images):
+        low, high = self.value_range
+        x = self._backend.cast(images, self.compute_dtype)
+        unit = (x - low) / (high - low)
+        return self.stylize_unit(unit) * (high - low) + low
+
+    def stylize_unit(self, images, backend=None):
+        """Stylizes channels-last images with values in [0, 1].
+
+        Args:
+            images: `(N, H, W, 3)` tensor in [0, 1].
+            backend: a `DynamicBackend`; pass a `tf.data` layer's backend to
+                run with TensorFlow ops whatever the Keras backend is.
+        """
+        self.build()
+        b = backend or self._backend
+        dtype = self.compute_dtype
+        params = self._params_for(b, dtype)
+        x = b.cast(images, dtype) * 2.0 - 1.0
+        shape = b.shape(x)
+        height, width = shape[1], shape[2]
+        if isinstance(height, int) and isinstance(width, int):
+            if min(height, width) < _MIN_SIDE:
+                raise ValueError(
+                    f"TransformerNet needs images of at least {_MIN_SIDE}x"
+                    f"{_MIN_SIDE} pixels; received {height}x{width}. Resize "
+                    "the images first."
+                )
+        x = b.numpy.pad(
+            x,
+            [[0, 0], [0, (-height) % 4], [0, (-width) % 4], [0, 0]],
+            mode="reflect",
+        )
+        it = iter(params)
+        x = _conv_norm_relu(b, x, it, stride=1)
+        x = _conv_norm_relu(b, x, it, stride=2)
+        x = _conv_norm_relu(b, x, it, stride=2)
+        for _ in range(self.residual_blocks):
+            y = _conv_norm_relu(b, x, it, stride=1)
+            x = x + _conv_norm_relu(b, y, it, stride=1, relu=False)
+        for _ in range(2):
+            x = b.numpy.repeat(b.numpy.repeat(x, 2, axis=1), 2, axis=2)
+            x = _conv_norm_relu(b, x, it, stride=1)
+        kernel, bias = next(it), next(it)
+        x = _conv(b, x, kernel, stride=1) + bias
+        x = (b.numpy.tanh(x) + 1.0) * 0.5
+        return x[:, :height, :width, :]
+
+    def _params_for(self, backend, dtype):
+        if backend.name == keras.backend.backend():
+            return [backend.cast(v.value, dtype) for v in self._params]
+        # A tf.data pipeline under another Keras backend: the graph is traced
+        # once, so the weights are converted once.
+        return [
+            backend.cast(backend.convert_to_tensor(np.asarray(v.numpy())), dtype)
+            for v in self._params
+        ]
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "filters": list(self.filters),
+                "residual_blocks": self.residual_blocks,
+                "value_range": list(self.value_range),
+            }
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        # Model.get_config adds keys (e.g. "trainable") that __init__ accepts.
+        return cls(**config)
+
+
+def _conv(b, x, kernel, stride):
+    size = kernel.shape[0]
+    pad = size // 2
+    x = b.numpy.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]], mode="reflect")
+    return b.nn.conv(x, kernel, strides=stride, padding="valid")
+
+
+def _conv_norm_relu(b, x, params, stride, relu=True):
+    kernel, scale, offset = next(params), next(params), next(params)
+    x = _conv(b, x, kernel, stride)
+    # Instance normalization; statistics in float32 for mixed precision.
+    x32 = b.cast(x, "float32")
+    mean = b.numpy.mean(x32, axis=(1, 2), keepdims=True)
+    var = b.numpy.mean(b.numpy.square(x32 - mean), axis=(1, 2), keepdims=True)
+    x = b.cast((x32 - mean) / b.numpy.sqrt(var + _EPSILON), x.dtype)
+    x = x * scale + offset
+    return b.nn.relu(x) if relu else x
+
+
+def _read_weight_shapes(path):
+    """Shapes of the arrays in a Keras `.weights.h5` file, in storage order."""
+    try:
+        with h5py.File(path, "r") as f:
+            group = f["vars"]
+            return [tuple(group[str(i)].shape) for i in range(len(group))]
+    except (OSError, KeyError) as e:
+        raise ValueError(
+            f"{path} is not a readable TransformerNet weights file ({e}). "
+            "It may be truncated or corrupt: delete it and download or train "
+            "it again."
+        ) from None

@@ -1,0 +1,183 @@
+"""Find, verify and load trained style networks by name.
+
+A style name resolves, in order, to
+1. an explicit path to a ``.weights.h5`` file;
+2. ``$KSA_WEIGHTS_DIR/<file>``;
+3. the repository's ``weights/<file>`` (source checkouts);
+4. the Keras cache, ``$KERAS_HOME/keras_style_aug/<file>`` (``~/.keras`` by default);
+5. a download from ``$KSA_WEIGHTS_URL`` or the manifest's ``base_url``, checked
+   against the manifest's sha256 before it is cached.
+
+Files of styles listed in ``weights/manifest.json`` are checked against their
+sha256 wherever they are found.
+
+>>> from keras_style_aug import styles
+>>> isinstance(styles.available(), list)
+True
+"""
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import keras
+
+from keras_style_aug.networks import TransformerNet
+
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+_WEIGHTS_SUFFIX = ".weights.h5"
+
+
+def _bundled_weights_dir():
+    """`weights/` of a source checkout, else the copy installed in the wheel."""
+    for folder in (_PACKAGE_DIR.parent / "weights", _PACKAGE_DIR / "weights"):
+        if (folder / "manifest.json").is_file():
+            return folder
+    raise FileNotFoundError(
+        "keras_style_aug's weights/manifest.json is missing: reinstall the "
+        "package."
+    )
+
+
+def manifest():
+    """The parsed `weights/manifest.json`: `base_url` and `styles` by name."""
+    with open(_bundled_weights_dir() / "manifest.json") as f:
+        return json.load(f)
+
+
+def cache_dir():
+    """Where downloaded styles are kept: `$KERAS_HOME/keras_style_aug`."""
+    keras_home = os.environ.get("KERAS_HOME") or os.path.join(
+        os.path.expanduser("~"), ".keras"
+    )
+    return Path(keras_home) / "keras_style_aug"
+
+
+def _user_dir():
+    env = os.environ.get("KSA_WEIGHTS_DIR")
+    return Path(env) if env else None
+
+
+def available():
+    """Names of the styles that `load()` accepts, sorted.
+
+    The manifest's styles plus any `NAME.weights.h5` in `$KSA_WEIGHTS_DIR`.
+    """
+    names = set(manifest()["styles"])
+    user = _user_dir()
+    if user and user.is_dir():
+        names.update(
+            p.name[: -len(_WEIGHTS_SUFFIX)]
+            for p in user.glob("*" + _WEIGHTS_SUFFIX)
+        )
+    return sorted(names)
+
+
+def sha256(path):
+    """Hex sha256 of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _is_path(name_or_path):
+    text = str(name_or_path)
+    return text.endswith(".h5") or os.sep in text or "/" in text
+
+
+def style_name(path):
+    """The style name a weights file stands for: its name less `.weights.h5`."""
+    name = Path(path).name
+    for suffix in (_WEIGHTS_SUFFIX, ".h5"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def resolve(name_or_path):
+    """Local path of a style's weights file, downloading it if need be."""
+    if _is_path(name_or_path):
+        path = Path(name_or_path)
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"Style weights file {path} does not exist. Pass an existing "
+                f"`.weights.h5` file or one of the style names {available()}."
+            )
+        return path
+    name = str(name_or_path)
+    entries = manifest()["styles"]
+    entry = entries.get(name)
+    filename = entry["file"] if entry else name + _WEIGHTS_SUFFIX
+    folders = [_user_dir(), _bundled_weights_dir(), cache_dir()]
+    for folder in folders:
+        if folder is not None and (folder / filename).is_file():
+            path = folder / filename
+            if entry:
+                _check_hash(name, path, entry["sha256"])
+            return path
+    if entry is None:
+        raise ValueError(
+            f"Unknown style {name!r}. Available styles: {available()}. Pass a "
+            "name from that list or a path to a `.weights.h5` file."
+        )
+    return _download(name, entry)
+
+
+def _check_hash(name, path, expected):
+    actual = sha256(path)
+    if actual != expected:
+        raise ValueError(
+            f"Weights file {path} for style {name!r} has sha256 {actual}, but "
+            f"the manifest expects {expected}. The file is corrupt or from "
+            "another version: delete it and call "
+            f"keras_style_aug.styles.load({name!r}) again to download it."
+        )
+
+
+def _download(name, entry):
+    base_url = os.environ.get("KSA_WEIGHTS_URL") or manifest()["base_url"]
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / entry["file"]
+    try:
+        path = keras.utils.get_file(
+            fname=entry["file"],
+            origin=base_url.rstrip("/") + "/" + entry["file"],
+            file_hash=entry["sha256"],
+            hash_algorithm="sha256",
+            cache_dir=str(folder.parent),
+            cache_subdir=folder.name,
+        )
+    except ValueError as e:
+        target.unlink(missing_ok=True)
+        raise ValueError(
+            f"The download of style {name!r} from {base_url} does not match "
+            f"the manifest's sha256 ({e}); nothing was cached. Check "
+            "KSA_WEIGHTS_URL, or place a good copy in KSA_WEIGHTS_DIR."
+        ) from None
+    except Exception as e:
+        target.unlink(missing_ok=True)
+        raise OSError(
+            f"Could not download style {name!r} from {base_url} ({e}). Without "
+            f"network access, copy {entry['file']} into KSA_WEIGHTS_DIR or "
+            f"{folder}."
+        ) from None
+    return Path(path)
+
+
+def load(name_or_path):
+    """A `TransformerNet` with the weights of a named style or weights file.
+
+    Args:
+        name_or_path: a name from `available()` or a path to a `.weights.h5`
+            file written by `TransformerNet.save_weights()` or `StyleTrainer`.
+    """
+    path = resolve(name_or_path)
+    name = style_name(path) if _is_path(name_or_path) else str(name_or_path)
+    try:
+        return TransformerNet.from_weights_file(path, name=name)
+    except ValueError as e:
+        raise ValueError(f"Style {name!r}: {e}") from None

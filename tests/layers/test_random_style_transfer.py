@@ -1,0 +1,275 @@
+"""Contract tests of RandomStyleTransfer. Also run under JAX by
+test_backends.py (everything not marked `tf_only`)."""
+
+import keras
+import numpy as np
+import pytest
+
+from keras_style_aug.layers import RandomStyleTransfer
+
+to_np = keras.ops.convert_to_numpy
+tf_only = pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="tf.data on TF backend"
+)
+
+
+def changed(x, y, atol=1e-3):
+    """Which images of a batch differ."""
+    return np.abs(to_np(x) - to_np(y)).reshape(len(x), -1).max(axis=1) > atol
+
+
+@pytest.mark.parametrize("shape", [(67, 67), (101, 57)])
+def test_shape_dtype_and_range_kept(shape, make_net):
+    layer = RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0)
+    x = np.random.default_rng(0).uniform(0, 255, (3, *shape, 3)).astype("float32")
+    y = to_np(layer(x))
+    assert y.shape == x.shape and y.dtype == np.float32
+    assert y.min() >= 0 and y.max() <= 255
+    assert changed(x, y).all()
+
+
+def test_identity_at_inference_and_for_rate_zero(images, make_net):
+    layer = RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0)
+    np.testing.assert_array_equal(to_np(layer(images, training=False)), images)
+    still = RandomStyleTransfer(styles=[make_net("a")], rate=0.0, seed=0)
+    np.testing.assert_array_equal(to_np(still(images)), images)
+
+
+def test_rate_is_honoured_statistically(make_net):
+    x = np.random.default_rng(0).uniform(0, 255, (200, 8, 8, 3)).astype("float32")
+    layer = RandomStyleTransfer(styles=[make_net("a")], rate=0.3, seed=1)
+    fraction = changed(x, layer(x)).mean()
+    assert 0.2 < fraction < 0.4  # 200 draws: 3 sigma is about 0.1
+    # Unselected images come back bit for bit.
+    y = to_np(layer(x))
+    same = ~changed(x, y, atol=0)
+    np.testing.assert_array_equal(y[same], x[same])
+
+
+def test_same_seed_same_output(images, make_net):
+    net = make_net("a")
+    a = RandomStyleTransfer(styles=[net], rate=0.5, strength=(0.2, 1.0), seed=7)
+    b = RandomStyleTransfer(styles=[net], rate=0.5, strength=(0.2, 1.0), seed=7)
+    np.testing.assert_allclose(to_np(a(images)), to_np(b(images)), atol=1e-4)
+    c = RandomStyleTransfer(styles=[net], rate=0.5, strength=(0.2, 1.0), seed=8)
+    x = np.concatenate([images] * 4)
+    assert not np.allclose(to_np(a(x)), to_np(c(x)))
+
+
+def test_replaying_a_transformation(images, make_net):
+    layer = RandomStyleTransfer(styles=[make_net("a"), make_net("b", 1)],
+                                rate=0.5, seed=3)
+    t = layer.get_random_transformation(images)
+    first = to_np(layer.transform_images(images, t))
+    again = to_np(layer.transform_images(images, t))
+    np.testing.assert_array_equal(first, again)
+    chosen = to_np(t["style_index"]) >= 0
+    np.testing.assert_array_equal(changed(images, first), chosen)
+
+
+def test_strength_zero_returns_input_and_strength_blends(images, make_net):
+    net = make_net("a")
+    zero = RandomStyleTransfer(styles=[net], rate=1.0, strength=0.0, seed=0)
+    np.testing.assert_array_equal(to_np(zero(images)), images)
+    full = to_np(RandomStyleTransfer(styles=[net], rate=1.0, seed=0)(images))
+    half = to_np(
+        RandomStyleTransfer(styles=[net], rate=1.0, strength=0.5, seed=0)(images)
+    )
+    np.testing.assert_allclose(half, (images + full) / 2, atol=1e-2)
+
+
+def yiq_chroma(x):
+    r, g, b = x[..., 0], x[..., 1], x[..., 2]
+    return np.stack(
+        [0.596 * r - 0.274 * g - 0.322 * b, 0.211 * r - 0.523 * g + 0.312 * b], -1
+    )
+
+
+def test_preserve_color_keeps_chrominance(make_net):
+    # Mid-grey-ish inputs and a network that outputs mid-range luminance keep
+    # clipping out of the way, so chrominance must be kept exactly.
+    x = np.random.default_rng(0).uniform(100, 150, (2, 16, 16, 3)).astype("float32")
+    net = make_net("a", value=0.1)  # constant colour tanh(0.1): ~140 grey-ish
+    kept = to_np(RandomStyleTransfer(styles=[net], rate=1.0, preserve_color=True,
+                                     seed=0)(x))
+    plain = to_np(RandomStyleTransfer(styles=[net], rate=1.0, seed=0)(x))
+    np.testing.assert_allclose(yiq_chroma(kept), yiq_chroma(x), atol=0.05)
+    assert np.abs(yiq_chroma(plain) - yiq_chroma(x)).mean() > 1
+    assert np.abs(kept - x).mean() > 1  # luminance did change
+
+
+def test_class_styles_applies_the_right_network(images, make_net):
+    dark, bright = make_net("dark", value=-3.0), make_net("bright", value=3.0)
+    layer = RandomStyleTransfer(class_styles={0: "dark", 1: "bright"},
+                                styles=[dark, bright], rate=1.0, seed=0)
+    labels = np.array([0, 1, 1, 0, 1, 0])
+    out = layer({"images": images, "labels": labels})
+    y = to_np(out["images"])
+    np.testing.assert_array_equal(to_np(out["labels"]), labels)
+    means = y.mean(axis=(1, 2, 3))
+    assert (means[labels == 0] < 5).all() and (means[labels == 1] > 250).all()
+    # One-hot labels and unmapped classes (2 stays unstylized).
+    onehot = np.eye(3)[[0, 1, 2, 2, 1, 0]].astype("float32")
+    y = to_np(layer({"images": images, "labels": onehot})["images"])
+    np.testing.assert_array_equal(y[2:4], images[2:4])
+    assert y[0].mean() < 5 and y[1].mean() > 250
+
+
+def test_class_styles_defaults_styles_and_needs_labels(images, make_net):
+    with pytest.raises(ValueError, match="not in `styles`"):
+        RandomStyleTransfer(styles=[make_net("a")], class_styles={0: "b"})
+    layer = RandomStyleTransfer(styles=[make_net("a")], class_styles={0: "a"})
+    with pytest.raises(ValueError, match="labels"):
+        layer(images)
+
+
+def test_unbatched_and_uint8_input(make_net):
+    layer = RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0)
+    x = np.random.default_rng(0).integers(0, 256, (20, 24, 3)).astype("uint8")
+    y = to_np(layer(x))
+    assert y.shape == (20, 24, 3) and y.dtype == np.float32
+    assert np.abs(y - x).max() > 1
+
+
+def test_channels_first(images, make_net):
+    layer = RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0,
+                                data_format="channels_first")
+    x = np.transpose(images, (0, 3, 1, 2))
+    y = to_np(layer(x))
+    last = to_np(RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0)(images))
+    np.testing.assert_allclose(np.transpose(y, (0, 2, 3, 1)), last, atol=1e-3)
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
+def test_mixed_precision(images, make_net, policy):
+    layer = RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0,
+                                dtype=policy)
+    y = layer(images)
+    assert keras.backend.standardize_dtype(y.dtype) == policy.split("_")[1]
+    full = to_np(RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0)(images))
+    assert np.abs(to_np(y).astype("float32") - full).mean() < 3
+
+
+def test_keras_save_and_reload_keeps_weights(tmp_path, images, make_net):
+    layer = RandomStyleTransfer(styles=[make_net("a"), make_net("b", 1)],
+                                rate=1.0, strength=(0.5, 1.0), seed=0)
+    inputs = keras.Input((None, None, 3))
+    model = keras.Model(inputs, layer(inputs, training=True))
+    path = tmp_path / "model.keras"
+    model.save(path)
+    reloaded = keras.saving.load_model(path)  # safe mode: no Lambda, no pickle
+    inner = reloaded.layers[-1]
+    assert inner.style_names == ["a", "b"]
+    for net, twin in zip(layer.networks, inner.networks):
+        for w, v in zip(net.get_weights(), twin.get_weights()):
+            np.testing.assert_array_equal(w, v)
+    t = layer.get_random_transformation(images)
+    np.testing.assert_allclose(
+        to_np(inner.transform_images(images, t)),
+        to_np(layer.transform_images(images, t)),
+        atol=1e-4,
+    )
+
+
+def test_config_round_trip(make_net):
+    layer = RandomStyleTransfer(styles=[make_net("a")], rate=0.25, strength=0.5,
+                                class_styles={1: "a"}, value_range=(0, 1), seed=3)
+    clone = RandomStyleTransfer.from_config(layer.get_config())
+    assert clone.rate == 0.25 and clone.strength == (0.5, 0.5)
+    assert clone.class_styles == {1: ["a"]} and clone.value_range == (0.0, 1.0)
+    assert clone.style_names == ["a"]
+
+
+def test_in_sequential_with_keras_core_augmentations(images, make_net):
+    stack = keras.Sequential([
+        keras.layers.RandomFlip("horizontal", seed=0),
+        RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0),
+        keras.layers.RandomContrast(0.2, seed=0),
+    ])
+    y = to_np(stack(images, training=True))
+    assert y.shape == images.shape and changed(images, y).all()
+    np.testing.assert_allclose(to_np(stack(images, training=False)), images)
+
+
+def test_cost_follows_rate(make_net, monkeypatch):
+    """Only slices holding selected images run the network."""
+    net = make_net("a")
+    calls = []
+    original = net.stylize_unit
+
+    def counting(x, backend=None):
+        calls.append(1)
+        return original(x, backend=backend)
+
+    x = np.random.default_rng(0).uniform(0, 255, (32, 8, 8, 3)).astype("float32")
+    layer = RandomStyleTransfer(styles=[net], rate=0.25, seed=0)
+    monkeypatch.setattr(net, "stylize_unit", counting)
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("Python-level call counting needs eager while loops")
+    t = layer.get_random_transformation(x)
+    selected = int((to_np(t["style_index"]) >= 0).sum())
+    layer.transform_images(x, t)
+    assert len(calls) == -(-selected // 4)  # 8 slices of 4 images
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"rate": 1.5}, "rate"),
+        ({"rate": "half"}, "rate"),
+        ({"strength": 2.0}, "strength"),
+        ({"strength": (0.8, 0.2)}, "strength"),
+        ({"value_range": (255, 0)}, "value_range"),
+        ({"class_styles": {"cat": "a"}}, "class_styles"),
+    ],
+)
+def test_bad_arguments(kwargs, match, make_net):
+    with pytest.raises(ValueError, match=match):
+        RandomStyleTransfer(styles=[make_net("a")], **kwargs)
+
+
+def test_bad_inputs(make_net):
+    layer = RandomStyleTransfer(styles=[make_net("a")], rate=1.0)
+    with pytest.raises(ValueError, match="3 channels"):
+        layer(np.zeros((2, 16, 16, 4), "float32"))
+    with pytest.raises(ValueError, match="3 channels"):
+        layer(np.zeros((2, 16, 16, 1), "float32"))
+    with pytest.raises(ValueError, match="rank 3"):
+        layer(np.zeros((16, 16), "float32"))
+    with pytest.raises(TypeError, match="dtype bool"):
+        layer(np.zeros((2, 16, 16, 3), bool))
+    with pytest.raises(ValueError, match="Unknown style 'no_such_style'"):
+        RandomStyleTransfer(styles=["no_such_style"])
+    with pytest.raises(ValueError, match="unique"):
+        RandomStyleTransfer(styles=[make_net("a"), make_net("a")])
+
+
+@tf_only
+def test_tf_data_map_batched_and_unbatched(images, make_net):
+    import tensorflow as tf
+
+    layer = RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0)
+    ds = tf.data.Dataset.from_tensor_slices(images)
+    unbatched = np.stack([t.numpy() for t in ds.map(layer)])
+    assert unbatched.shape == images.shape and changed(images, unbatched).all()
+    batched = np.concatenate([t.numpy() for t in ds.batch(4).map(layer)])
+    assert changed(images, batched).all()
+    pairs = tf.data.Dataset.from_tensor_slices(
+        {"images": images, "labels": np.arange(6) % 2}
+    ).batch(3).map(RandomStyleTransfer(styles=[make_net("a")], rate=1.0,
+                                       class_styles={1: "a"}, seed=0))
+    for item in pairs:
+        labels = item["labels"].numpy()
+        assert (changed(images[:3], item["images"].numpy()) == (labels == 1)).all()
+        break
+
+
+def test_tf_data_map_under_any_backend(images, make_net):
+    """Like Keras's own layers, the layer runs in tf.data on every backend."""
+    tf = pytest.importorskip("tensorflow")
+    net = make_net("a")
+    layer = RandomStyleTransfer(styles=[net], rate=1.0, seed=0)
+    ds = tf.data.Dataset.from_tensor_slices(images).batch(3).map(layer)
+    out = np.concatenate([t.numpy() for t in ds])
+    direct = to_np(net(images))
+    np.testing.assert_allclose(out, direct, atol=0.05)

@@ -1,0 +1,111 @@
+import h5py
+import keras
+import numpy as np
+import pytest
+
+from keras_style_aug.networks import PRESETS
+from keras_style_aug.networks import TransformerNet
+
+
+@pytest.mark.parametrize("shape", [(67, 67), (101, 57), (8, 8), (32, 48)])
+def test_shape_dtype_and_range_kept_for_odd_sizes(shape):
+    net = TransformerNet.from_preset("lite")
+    x = np.random.default_rng(0).uniform(0, 255, (2, *shape, 3)).astype("float32")
+    y = keras.ops.convert_to_numpy(net(x))
+    assert y.shape == x.shape
+    assert y.dtype == np.float32
+    assert y.min() >= 0 and y.max() <= 255
+    assert np.abs(y - x).max() > 1  # an untrained network changes the image
+
+
+def test_output_follows_value_range():
+    net = TransformerNet(filters=(4, 8, 8), residual_blocks=1, value_range=(-1, 1))
+    x = np.random.default_rng(0).uniform(-1, 1, (1, 16, 16, 3)).astype("float32")
+    y = keras.ops.convert_to_numpy(net(x))
+    assert -1 <= y.min() and y.max() <= 1
+
+
+def test_padding_is_cropped_back_consistently():
+    # The top-left of a 67x67 image is computed like that of its 64x64 crop
+    # only if padding happens at the bottom/right and is cropped away.
+    net = TransformerNet(filters=(4, 8, 8), residual_blocks=1)
+    x = np.random.default_rng(1).uniform(0, 255, (1, 67, 67, 3)).astype("float32")
+    y = keras.ops.convert_to_numpy(net(x))
+    assert y.shape == (1, 67, 67, 3)
+    assert np.isfinite(y).all()
+
+
+def test_builds_with_unknown_spatial_dims():
+    net = TransformerNet.from_preset("lite")
+    inputs = keras.Input((None, None, 3))
+    model = keras.Model(inputs, net(inputs))
+    assert model.output.shape == (None, None, None, 3)
+    out = model.predict(np.zeros((1, 30, 45, 3), "float32"), verbose=0)
+    assert out.shape == (1, 30, 45, 3)
+
+
+def test_presets_and_parameter_count():
+    full = TransformerNet.from_preset("full")
+    full.build()
+    assert full.count_params() == 1_677_635  # Johnson et al.: ~1.68 M
+    lite = TransformerNet.from_preset("lite")
+    lite.build()
+    assert lite.count_params() < full.count_params() / 4
+    assert set(PRESETS) == {"full", "lite"}
+    with pytest.raises(ValueError, match="Unknown preset 'huge'"):
+        TransformerNet.from_preset("huge")
+
+
+def test_too_small_image_is_a_clear_error():
+    net = TransformerNet.from_preset("lite")
+    with pytest.raises(ValueError, match="at least 8x8"):
+        net(np.zeros((1, 5, 40, 3), "float32"))
+
+
+def test_bad_constructor_arguments():
+    with pytest.raises(ValueError, match="filters"):
+        TransformerNet(filters=(8, 8))
+    with pytest.raises(ValueError, match="residual_blocks"):
+        TransformerNet(residual_blocks=-1)
+    with pytest.raises(ValueError, match="value_range"):
+        TransformerNet(value_range=(1, 0))
+
+
+def test_weights_file_round_trip_infers_architecture(tmp_path, make_net):
+    net = make_net("a", seed=3)
+    path = tmp_path / "a.weights.h5"
+    net.save_weights(path)
+    loaded = TransformerNet.from_weights_file(path, name="a")
+    assert loaded.filters == (4, 8, 8) and loaded.residual_blocks == 1
+    x = np.random.default_rng(0).uniform(0, 255, (1, 16, 16, 3)).astype("float32")
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(loaded(x)), keras.ops.convert_to_numpy(net(x))
+    )
+
+
+def test_float16_weights_file_loads_as_float32(tmp_path, make_net):
+    from keras_style_aug.training.style_trainer import save_weights_float16
+
+    net = make_net("a", seed=3)
+    path = save_weights_float16(net, tmp_path / "a.weights.h5")
+    with h5py.File(path) as f:
+        assert f["vars/0"].dtype == np.float16
+    loaded = TransformerNet.from_weights_file(path)
+    assert all(w.dtype == "float32" for w in loaded.weights)
+    np.testing.assert_allclose(
+        loaded.get_weights()[0], net.get_weights()[0], atol=1e-3
+    )
+
+
+def test_mismatched_weights_file_is_refused(tmp_path, make_net):
+    path = tmp_path / "a.weights.h5"
+    make_net("a").save_weights(path)
+    with pytest.raises(ValueError, match="does not match this network"):
+        TransformerNet.from_preset("lite").load_weights(path)
+
+
+def test_corrupt_weights_file_is_refused(tmp_path):
+    path = tmp_path / "bad.weights.h5"
+    path.write_bytes(b"not an hdf5 file at all")
+    with pytest.raises(ValueError, match="truncated or corrupt"):
+        TransformerNet.from_weights_file(path)

@@ -1,0 +1,127 @@
+import functools
+import http.server
+import json
+import shutil
+import threading
+
+import keras
+import numpy as np
+import pytest
+
+from keras_style_aug import styles
+from keras_style_aug.layers import RandomStyleTransfer
+from keras_style_aug.styles import registry
+
+
+@pytest.fixture
+def fake_manifest(tmp_path, monkeypatch, make_net):
+    """A manifest with one style 'toy' whose file is served over HTTP."""
+    served = tmp_path / "served"
+    served.mkdir()
+    good = served / "toy.weights.h5"
+    make_net("toy", seed=5).save_weights(good)
+    manifest = {
+        "base_url": "http://127.0.0.1:9/",  # overridden by KSA_WEIGHTS_URL
+        "styles": {"toy": {"file": "toy.weights.h5",
+                           "sha256": registry.sha256(good)}},
+    }
+    bundled = tmp_path / "bundled"
+    bundled.mkdir()
+    (bundled / "manifest.json").write_text(json.dumps(manifest))
+    monkeypatch.setattr(registry, "_bundled_weights_dir", lambda: bundled)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
+    monkeypatch.delenv("KSA_WEIGHTS_DIR", raising=False)
+    return served
+
+
+@pytest.fixture
+def http_server(fake_manifest, monkeypatch):
+    requests = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            requests.append(self.path)
+
+    handler = functools.partial(Handler, directory=str(fake_manifest))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("KSA_WEIGHTS_URL", f"http://127.0.0.1:{server.server_port}/")
+    yield requests
+    server.shutdown()
+
+
+def test_download_is_fetched_cached_and_reused(http_server):
+    net = styles.load("toy")
+    assert net.name == "toy" and net.filters == (4, 8, 8)
+    cached = registry.cache_dir() / "toy.weights.h5"
+    assert cached.is_file()
+    assert len(http_server) == 1
+    again = styles.load("toy")
+    assert len(http_server) == 1  # reused from the cache, no second request
+    for w, v in zip(net.get_weights(), again.get_weights()):
+        np.testing.assert_array_equal(w, v)
+
+
+def test_tampered_download_is_refused_and_not_cached(http_server, fake_manifest):
+    with open(fake_manifest / "toy.weights.h5", "r+b") as f:
+        f.seek(2000)
+        f.write(b"\xff" * 50)
+    with pytest.raises(ValueError, match="does not match the manifest's sha256"):
+        styles.load("toy")
+    assert not (registry.cache_dir() / "toy.weights.h5").exists()
+
+
+def test_resolution_order_and_hash_check(fake_manifest, tmp_path, monkeypatch):
+    user = tmp_path / "user"
+    user.mkdir()
+    shutil.copy(fake_manifest / "toy.weights.h5", user / "toy.weights.h5")
+    monkeypatch.setenv("KSA_WEIGHTS_DIR", str(user))
+    assert registry.resolve("toy") == user / "toy.weights.h5"
+    (user / "toy.weights.h5").write_bytes(b"tampered")
+    with pytest.raises(ValueError, match="style 'toy' has sha256"):
+        styles.load("toy")
+
+
+def test_user_styles_and_paths(tmp_path, monkeypatch, make_net, fake_manifest):
+    user = tmp_path / "user"
+    user.mkdir()
+    make_net("mine").save_weights(user / "mine.weights.h5")
+    monkeypatch.setenv("KSA_WEIGHTS_DIR", str(user))
+    assert styles.available() == ["mine", "toy"]
+    assert styles.load("mine").name == "mine"
+    assert styles.load(str(user / "mine.weights.h5")).name == "mine"
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        styles.load(str(user / "missing.weights.h5"))
+    with pytest.raises(ValueError, match=r"Unknown style 'nope'.*\['mine', 'toy'\]"):
+        styles.load("nope")
+
+
+def test_offline_download_failure_is_clear(fake_manifest, monkeypatch):
+    monkeypatch.setenv("KSA_WEIGHTS_URL", "http://127.0.0.1:9/")
+    with pytest.raises(OSError, match="Could not download style 'toy'"):
+        styles.load("toy")
+
+
+def test_mismatched_file_names_the_style(tmp_path, make_net, fake_manifest):
+    path = tmp_path / "odd.weights.h5"
+    keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]).save_weights(path)
+    with pytest.raises(ValueError, match="Style 'odd'.*fit no TransformerNet"):
+        RandomStyleTransfer(styles=[str(path)])
+
+
+def test_shipped_manifest_matches_files():
+    manifest = styles.manifest()
+    folder = registry._bundled_weights_dir()
+    for name, entry in manifest["styles"].items():
+        path = folder / entry["file"]
+        assert path.is_file(), f"{name}: {path} missing"
+        assert registry.sha256(path) == entry["sha256"], name
+
+
+def test_every_shipped_style_changes_an_image():
+    x = np.random.default_rng(0).uniform(0, 255, (1, 32, 32, 3)).astype("float32")
+    for name in styles.manifest()["styles"]:
+        layer = RandomStyleTransfer(styles=[name], rate=1.0)
+        y = keras.ops.convert_to_numpy(layer(x))
+        assert np.abs(y - x).mean() > 5, name
