@@ -1,0 +1,100 @@
+import keras
+import numpy as np
+import pytest
+
+from keras_style_aug.losses import VGG19_LAYERS
+from keras_style_aug.losses import PerceptualLoss
+from keras_style_aug.losses import gram_matrix
+from keras_style_aug.losses.perceptual import build_vgg19_features
+from keras_style_aug.losses.perceptual import keras_layer_name
+from keras_style_aug.losses.perceptual import total_variation
+
+to_np = keras.ops.convert_to_numpy
+
+
+def numpy_gram(f):
+    n, h, w, c = f.shape
+    flat = f.reshape(n, h * w, c).astype("float64")
+    return np.einsum("npc,npd->ncd", flat, flat) / (c * h * w)
+
+
+def test_gram_matrix_matches_numpy():
+    f = np.random.default_rng(0).normal(size=(2, 5, 7, 4)).astype("float32")
+    np.testing.assert_allclose(to_np(gram_matrix(f)), numpy_gram(f), rtol=1e-5)
+
+
+def test_every_paper_layer_name_resolves():
+    vgg = keras.applications.VGG19(include_top=False, weights=None)
+    keras_names = {layer.name for layer in vgg.layers}
+    assert len(VGG19_LAYERS) == 16
+    for paper, keras_name in VGG19_LAYERS.items():
+        assert keras_layer_name(paper) == keras_name in keras_names
+    for name in ("conv3_4", "conv4_4", "conv5_4", "conv5_3", "block2_conv2"):
+        keras_layer_name(name)
+    with pytest.raises(ValueError, match="Valid names: conv1_1, conv1_2"):
+        keras_layer_name("conv6_1")
+
+
+def test_losses_match_numpy_reference():
+    rng = np.random.default_rng(0)
+    style = rng.uniform(0, 255, (24, 24, 3)).astype("float32")
+    loss = PerceptualLoss(style, content_layers=("conv2_1",),
+                          style_layers=("conv1_2", "conv2_1"), vgg_weights=None,
+                          content_weight=2.0, style_weight=3.0, tv_weight=5.0)
+    y = rng.uniform(0, 255, (2, 16, 16, 3)).astype("float32")
+    x = rng.uniform(0, 255, (2, 16, 16, 3)).astype("float32")
+    # Reference features from the same VGG, Caffe-preprocessed by hand.
+    caffe = lambda im: im[..., ::-1] - np.array([103.939, 116.779, 123.68])
+    feats = loss.features
+    fy = [to_np(t).astype("float64") for t in feats(caffe(y).astype("float32"))]
+    fx = [to_np(t).astype("float64") for t in feats(caffe(x).astype("float32"))]
+    fs = [to_np(t).astype("float64") for t in feats(caffe(style[None]).astype("float32"))]
+    # Outputs are ordered conv2_1 (content), conv1_2 (style).
+    content = np.mean((fy[0] - fx[0]) ** 2)  # eq. 2: ||.||^2 / (C H W), batch mean
+    style_loss = sum(
+        np.mean(np.sum((numpy_gram(fy[i]) - numpy_gram(fs[i])) ** 2, axis=(1, 2)))
+        for i in (1, 0)
+    )
+    u = y / 255.0
+    tv = np.mean((u[:, 1:] - u[:, :-1]) ** 2) + np.mean((u[:, :, 1:] - u[:, :, :-1]) ** 2)
+    out = {k: float(v) for k, v in loss(y, x).items()}
+    np.testing.assert_allclose(out["content"], content, rtol=1e-4)
+    np.testing.assert_allclose(out["style"], style_loss, rtol=1e-3)
+    np.testing.assert_allclose(out["tv"], tv, rtol=1e-4)
+    np.testing.assert_allclose(
+        out["total"], 2 * content + 3 * style_loss + 5 * tv, rtol=1e-3)
+    assert float(loss(x, x)["content"]) == 0.0
+
+
+def test_value_range_is_respected():
+    rng = np.random.default_rng(1)
+    style = rng.uniform(0, 1, (16, 16, 3)).astype("float32")
+    unit = PerceptualLoss(style, vgg_weights=None, value_range=(0, 1))
+    x = rng.uniform(0, 1, (1, 16, 16, 3)).astype("float32")
+    keras.utils.set_random_seed(0)
+    byte = PerceptualLoss(style * 255, vgg_weights=None)
+    byte.features.set_weights(unit.features.get_weights())
+    np.testing.assert_allclose(float(unit(x, x * 0.5)["content"]),
+                               float(byte(x * 255, x * 127.5)["content"]), rtol=1e-4)
+    np.testing.assert_allclose(float(total_variation(x, (0, 1))),
+                               float(total_variation(x * 255)), rtol=1e-5)
+
+
+def test_real_vgg19_weights_load_and_feature_only_layers(assets):
+    path = assets / "weights" / "vgg19_imagenet_notop.weights.h5"
+    model = build_vgg19_features(["conv1_2", "conv3_3"], weights=str(path))
+    assert [t.shape[-1] for t in model.outputs] == [64, 256]
+    assert not model.trainable_weights
+    # ImageNet filters respond to structure: a photo-like gradient image gives
+    # non-zero, finite activations.
+    x = np.linspace(0, 255, 32 * 32 * 3).reshape(1, 32, 32, 3).astype("float32")
+    outs = model(x - 120.0)
+    assert all(np.isfinite(to_np(o)).all() and to_np(o).max() > 0 for o in outs)
+
+
+def test_bad_style_image_and_layers():
+    with pytest.raises(ValueError, match=r"shape \(H, W, 3\)"):
+        PerceptualLoss(np.zeros((8, 8)), vgg_weights=None)
+    with pytest.raises(ValueError, match="Unknown VGG-19 layer 'relu3_3'"):
+        PerceptualLoss(np.zeros((8, 8, 3)), style_layers=("relu3_3",),
+                       vgg_weights=None)

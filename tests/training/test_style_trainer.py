@@ -1,0 +1,112 @@
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from keras_style_aug.networks import TransformerNet
+from keras_style_aug.training import StyleTrainer
+
+rng = np.random.default_rng(0)
+CONTENT = rng.uniform(0, 255, (6, 32, 32, 3)).astype("uint8")
+STYLE = rng.uniform(0, 255, (32, 32, 3)).astype("uint8")
+
+
+def tiny_trainer(tmp_path, steps, **kwargs):
+    keras.utils.set_random_seed(0)
+    net = TransformerNet(filters=(8, 16, 16), residual_blocks=1, name="toy")
+    kwargs.setdefault("checkpoint_every", steps)
+    return StyleTrainer(STYLE, kwargs.pop("content", CONTENT), name="toy",
+                        network=net, image_size=32, batch_size=2, steps=steps,
+                        vgg_weights=None, output_dir=tmp_path, verbose=0,
+                        style_layers=("conv1_2", "conv2_2"),
+                        content_layers=("conv2_2",), **kwargs)
+
+
+def test_twenty_steps_lower_the_loss(tmp_path):
+    trainer = tiny_trainer(tmp_path, steps=20, learning_rate=1e-2)
+    x = CONTENT[:4].astype("float32")
+    before = float(trainer.loss(trainer.net(x), x)["total"])
+    entry = trainer.fit()
+    after = float(trainer.loss(trainer.net(x), x)["total"])
+    assert after < 0.5 * before
+    # Outputs: weights, manifest entry, sample sheet.
+    assert (tmp_path / "toy.weights.h5").is_file()
+    saved = json.loads((tmp_path / "toy.json").read_text())
+    assert saved == entry and entry["steps"] == 20 and entry["image_size"] == 32
+    assert set(entry["final_losses"]) == {"content", "style", "tv", "total"}
+    assert entry["backend"] == keras.backend.backend() and entry["wall_time_s"] > 0
+    assert (tmp_path / "samples" / "latest.png").is_file()
+    reloaded = TransformerNet.from_weights_file(tmp_path / "toy.weights.h5")
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(reloaded(x)),
+        keras.ops.convert_to_numpy(trainer.net(x)), atol=2.0)  # float16 storage
+
+
+class _Crash(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        self.weights = [w.copy() for w in self.model.net.get_weights()]
+        raise KeyboardInterrupt
+
+
+class _Start(keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        self.iterations = int(self.model.optimizer.iterations.numpy())
+        self.weights = self.model.net.get_weights()
+        opt_vars = [v.numpy() for v in self.model.optimizer.variables]
+        self.moment_norm = sum(float(np.abs(v).sum()) for v in opt_vars[2:])
+
+
+def test_kill_and_resume_restores_steps_and_optimizer(tmp_path):
+    crash = _Crash()
+    with pytest.raises(KeyboardInterrupt):
+        tiny_trainer(tmp_path, steps=6, checkpoint_every=3).fit(callbacks=[crash])
+    assert (tmp_path / "checkpoint").is_dir()
+    start = _Start()
+    entry = tiny_trainer(tmp_path, steps=6, checkpoint_every=3).fit(
+        callbacks=[start])
+    assert start.iterations == 3  # resumed after the first checkpoint
+    assert start.moment_norm > 0  # Adam moments restored, not fresh zeros
+    for w, v in zip(crash.weights, start.weights):
+        np.testing.assert_array_equal(w, v)
+    assert entry["steps"] == 6
+    assert not (tmp_path / "checkpoint").exists()  # cleaned up when done
+
+
+def test_content_from_folder_and_tf_dataset(tmp_path):
+    from PIL import Image
+    tf = pytest.importorskip("tensorflow")
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for i, im in enumerate(CONTENT[:3]):
+        Image.fromarray(im).resize((40, 36)).save(folder / f"{i}.jpg")
+    (folder / "notes.txt").write_text("ignored")
+    trainer = tiny_trainer(tmp_path / "a", steps=2, content=str(folder))
+    assert trainer.batches.images.shape == (3, 32, 32, 3)
+    ds = tf.data.Dataset.from_tensor_slices(CONTENT)
+    if keras.backend.backend() == "tensorflow":
+        entry = tiny_trainer(tmp_path / "b", steps=2, content=ds).fit()
+        assert entry["steps"] == 2
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ValueError, match="No readable images"):
+        tiny_trainer(tmp_path / "c", steps=2, content=str(empty))
+
+
+def test_coco_content_path_under_tfds_mock(tmp_path):
+    tfds = pytest.importorskip("tensorflow_datasets")
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("tf.data content needs the TensorFlow backend")
+    with tfds.testing.mock_data(num_examples=4,
+                                policy=tfds.testing.MockPolicy.USE_CODE):
+        trainer = tiny_trainer(tmp_path, steps=2, content="coco")
+        entry = trainer.fit()
+    assert entry["steps"] == 2 and np.isfinite(entry["final_losses"]["total"])
+
+
+def test_bad_arguments(tmp_path):
+    with pytest.raises(ValueError, match="steps"):
+        tiny_trainer(tmp_path, steps=0)
+    with pytest.raises(ValueError, match="content"):
+        tiny_trainer(tmp_path, steps=2, content=np.zeros((2, 8, 8)))
