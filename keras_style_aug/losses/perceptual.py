@@ -20,16 +20,14 @@ Example (a random-weight VGG keeps the example offline):
 import keras
 from keras import ops
 
+from keras_style_aug.layers.vgg_preprocessing import caffe_preprocess
+
 # Paper name -> Keras name for every VGG-19 convolution.
 VGG19_LAYERS = {
     f"conv{block}_{i}": f"block{block}_conv{i}"
     for block, convs in ((1, 2), (2, 2), (3, 4), (4, 4), (5, 4))
     for i in range(1, convs + 1)
 }
-
-# Caffe preprocessing of keras.applications.vgg19 (BGR means).
-_BGR_MEAN = (103.939, 116.779, 123.68)
-
 
 def keras_layer_name(name):
     """`conv3_3` or `block3_conv3` -> `block3_conv3`; unknown names raise."""
@@ -125,10 +123,7 @@ class PerceptualLoss:
         ]
 
     def _extract(self, images):
-        low, high = self.value_range
-        x = (ops.cast(images, "float32") - low) * (255.0 / (high - low))
-        x = x[..., ::-1] - ops.convert_to_tensor(_BGR_MEAN, "float32")
-        outputs = self.features(x)
+        outputs = self.features(caffe_preprocess(images, self.value_range))
         if not isinstance(outputs, (list, tuple)):
             outputs = [outputs]
         return dict(zip(self._layers, outputs))

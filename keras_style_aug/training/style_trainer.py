@@ -45,7 +45,7 @@ from keras_style_aug.utils.images import save_image
 # features of keras.applications (content loss of a good stylization ~1e5,
 # Gram style loss of a photo ~1e10). See weights/README.md.
 DEFAULT_CONTENT_WEIGHT = 1.0
-DEFAULT_STYLE_WEIGHT = 3e-4
+DEFAULT_STYLE_WEIGHT = 1e-4
 DEFAULT_TV_WEIGHT = 1e4
 
 

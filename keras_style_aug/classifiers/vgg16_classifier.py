@@ -1,0 +1,71 @@
+"""The paper's "improved VGG-16" (Fig. 9) and its training defaults.
+
+The ImageNet VGG-16 conv base is kept, its dense layers are removed, and two new
+dense layers end in a sigmoid. Caffe preprocessing is inside the model, so it
+takes RGB images in 0..255.
+
+>>> model = build_vgg16_classifier((64, 64, 3), weights=None, dense_units=8)
+>>> model.output.shape
+(None, 1)
+"""
+
+import keras
+
+from keras_style_aug.layers.vgg_preprocessing import VGGPreprocessing
+
+# The paper's hyper-parameters (section 4.3).
+PAPER_TRAINING = {"learning_rate": 1e-5, "batch_size": 20, "epochs": 30}
+_BLOCKS = 5
+
+
+def build_vgg16_classifier(
+    input_shape=(224, 224, 3),
+    weights="imagenet",
+    dense_units=256,
+    dropout=0.5,
+    trainable_blocks=_BLOCKS,
+    augmentation=None,
+    learning_rate=PAPER_TRAINING["learning_rate"],
+):
+    """VGG-16 conv base + Dense(`dense_units`, relu) + Dense(1, sigmoid).
+
+    Args:
+        input_shape: RGB input shape; images in 0..255.
+        weights: `"imagenet"`, a path to VGG-16 conv weights
+            (`.weights.h5`), or `None`.
+        dense_units: width of the new hidden dense layer.
+        dropout: dropout before the output layer.
+        trainable_blocks: how many of VGG-16's five conv blocks, counted from
+            the top, are fine-tuned (0: frozen base, 5: all).
+        augmentation: optional layer (e.g. a `keras.Sequential` of
+            augmentation layers or `RandomStyleTransfer`) applied to the
+            inputs during training only.
+        learning_rate: Adam learning rate; the model is compiled with binary
+            cross-entropy and accuracy.
+    """
+    if not 0 <= trainable_blocks <= _BLOCKS:
+        raise ValueError(
+            f"`trainable_blocks` must be in [0, {_BLOCKS}]; received "
+            f"{trainable_blocks}."
+        )
+    inputs = keras.Input(input_shape, name="images")
+    x = augmentation(inputs) if augmentation is not None else inputs
+    x = VGGPreprocessing(name="vgg_preprocessing")(x)
+    base = keras.applications.VGG16(
+        include_top=False, weights=weights, input_tensor=x
+    )
+    for layer in base.layers:
+        if layer.name.startswith("block"):
+            block = int(layer.name[5])
+            layer.trainable = block > _BLOCKS - trainable_blocks
+    x = keras.layers.Flatten(name="flatten")(base.output)
+    x = keras.layers.Dense(dense_units, activation="relu", name="dense")(x)
+    x = keras.layers.Dropout(dropout, name="dropout")(x)
+    outputs = keras.layers.Dense(1, activation="sigmoid", name="prediction")(x)
+    model = keras.Model(inputs, outputs, name="improved_vgg16")
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model

@@ -1,0 +1,120 @@
+"""Grad-CAM (Selvaraju et al. 2017) for Keras 3 functional models.
+
+The gradient of the class score with respect to a conv layer's feature maps is
+averaged over space into channel weights; the weighted sum of the maps, passed
+through a ReLU and upsampled to the image, is the heatmap.
+
+>>> import keras, numpy as np
+>>> inputs = keras.Input((16, 16, 3))
+>>> feats = keras.layers.Conv2D(4, 3, padding="same", name="conv")(inputs)
+>>> pooled = keras.layers.GlobalAveragePooling2D()(feats)
+>>> model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(pooled))
+>>> grad_cam(model, np.ones((2, 16, 16, 3), "float32")).shape
+(2, 16, 16)
+"""
+
+import keras
+import numpy as np
+from keras import ops
+
+_EPS = 1e-7
+
+
+def last_conv_layer(model):
+    """Name of the last layer with a 4-D (N, H, W, C) output."""
+    for layer in reversed(model.layers):
+        shape = getattr(layer, "output", None)
+        if shape is not None and len(layer.output.shape) == 4:
+            if not isinstance(layer, keras.layers.InputLayer):
+                return layer.name
+    raise ValueError(
+        f"Model {model.name!r} has no layer with a 4-D output; pass "
+        "`layer_name` of a convolutional layer."
+    )
+
+
+def _class_score(outputs, class_index, sigmoid_output):
+    """Pre-activation score of `class_index` (a (N,) int tensor) per image."""
+    if outputs.shape[-1] == 1:
+        p = ops.clip(ops.cast(outputs[:, 0], "float32"), _EPS, 1 - _EPS)
+        logit = ops.log(p) - ops.log(1 - p) if sigmoid_output else p
+        sign = ops.where(class_index == 1, 1.0, -1.0)
+        return sign * logit
+    picked = ops.take_along_axis(outputs, class_index[:, None], axis=1)[:, 0]
+    return ops.log(ops.cast(picked, "float32") + _EPS)
+
+
+def _gradient(fn, x):
+    """d sum(fn(x)) / dx on the current backend."""
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        x = tf.convert_to_tensor(x)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            total = tf.reduce_sum(fn(x))
+        return tape.gradient(total, x)
+    if backend == "jax":
+        import jax
+
+        return jax.grad(lambda v: fn(v).sum())(x)
+    if backend == "torch":
+        x = ops.convert_to_tensor(x).detach().requires_grad_(True)
+        fn(x).sum().backward()
+        return x.grad
+    raise NotImplementedError(f"grad_cam does not support the {backend} backend.")
+
+
+def grad_cam(model, images, layer_name=None, class_index=None):
+    """Grad-CAM heatmaps in [0, 1], shape `(N, H, W)` of the input images.
+
+    Args:
+        model: a functional Keras model (e.g. `build_vgg16_classifier`).
+        images: `(N, H, W, C)` images as the model takes them.
+        layer_name: conv layer to explain; default the last 4-D layer.
+        class_index: class to explain, an int or one per image; default the
+            predicted class. For a single sigmoid output, class 1 is the
+            positive class and class 0 its complement.
+    """
+    images = np.asarray(images, "float32")
+    if images.ndim != 4:
+        raise ValueError(
+            f"grad_cam expects a batch of images (N, H, W, C); received shape "
+            f"{images.shape}."
+        )
+    layer_name = layer_name or last_conv_layer(model)
+    try:
+        layer = model.get_layer(layer_name)
+    except ValueError:
+        raise ValueError(
+            f"Model {model.name!r} has no layer {layer_name!r}; choose a "
+            f"convolutional layer, e.g. {last_conv_layer(model)!r}."
+        ) from None
+    features_model = keras.Model(model.inputs[0], layer.output)
+    head = keras.Model(layer.output, model.outputs[0])
+    sigmoid_output = getattr(model.layers[-1], "activation", None) is (
+        keras.activations.sigmoid
+    )
+    features = features_model(images, training=False)
+    outputs = head(features, training=False)
+    if class_index is None:
+        if outputs.shape[-1] == 1:
+            class_index = ops.cast(outputs[:, 0] > 0.5, "int32")
+        else:
+            class_index = ops.argmax(outputs, axis=-1)
+    class_index = ops.cast(
+        ops.broadcast_to(ops.convert_to_tensor(class_index), (len(images),)),
+        "int32",
+    )
+
+    def score(f):
+        return _class_score(head(f, training=False), class_index, sigmoid_output)
+
+    grads = _gradient(score, features)
+    weights = ops.mean(ops.cast(grads, "float32"), axis=(1, 2), keepdims=True)
+    cam = ops.relu(ops.sum(weights * ops.cast(features, "float32"), axis=-1))
+    cam = ops.image.resize(cam[..., None], images.shape[1:3], interpolation="bilinear")
+    cam = ops.convert_to_numpy(cam)[..., 0]
+    peak = cam.reshape(len(cam), -1).max(axis=1)[:, None, None]
+    return np.where(peak > 0, cam / np.maximum(peak, _EPS), 0.0).astype("float32")

@@ -1,0 +1,56 @@
+"""Also run under JAX by tests/layers/test_backends.py."""
+
+import keras
+import numpy as np
+import pytest
+
+from keras_style_aug.selection import grad_cam
+from keras_style_aug.selection.grad_cam import last_conv_layer
+
+
+def quadrant_model(corner, scale=1.0):
+    """Sees only one 16x16 quadrant of a 32x32 image (the rest is zeroed)."""
+    crop = {"top_left": ((0, 16), (0, 16)), "bottom_right": ((16, 0), (16, 0))}
+    pad = {"top_left": ((0, 16), (0, 16)), "bottom_right": ((16, 0), (16, 0))}
+    inputs = keras.Input((32, 32, 3))
+    x = keras.layers.Rescaling(scale)(inputs)
+    x = keras.layers.Cropping2D(crop[corner])(x)
+    x = keras.layers.ZeroPadding2D(pad[corner])(x)
+    x = keras.layers.Conv2D(4, 3, padding="same", activation="relu",
+                            use_bias=False, kernel_initializer="ones",
+                            name="conv")(x)
+    x = keras.layers.GlobalAveragePooling2D()(x)
+    outputs = keras.layers.Dense(1, activation="sigmoid",
+                                 kernel_initializer="ones")(x)
+    return keras.Model(inputs, outputs)
+
+
+@pytest.mark.parametrize("corner, rows, cols", [
+    ("top_left", slice(0, 16), slice(0, 16)),
+    ("bottom_right", slice(16, 32), slice(16, 32)),
+])
+def test_heatmap_lies_where_the_model_looks(corner, rows, cols):
+    images = np.random.default_rng(0).uniform(0, 1, (3, 32, 32, 3)).astype("float32")
+    cam = grad_cam(quadrant_model(corner), images, class_index=1)
+    assert cam.shape == (3, 32, 32)
+    assert 0 <= cam.min() and cam.max() <= 1
+    inside = cam[:, rows, cols].sum(axis=(1, 2))
+    assert (inside / cam.sum(axis=(1, 2)) > 0.9).all()
+
+
+def test_class_zero_explains_the_complement():
+    # For class 0 the gradient flips sign: with all-positive weights the
+    # evidence for class 0 is nowhere, so its heatmap is empty.
+    images = np.full((1, 32, 32, 3), 0.01, "float32")  # sigmoid not saturated
+    model = quadrant_model("top_left")
+    assert grad_cam(model, images, class_index=0).max() == 0
+    assert grad_cam(model, images, class_index=1).max() == 1
+
+
+def test_default_layer_and_errors():
+    model = quadrant_model("top_left")
+    assert last_conv_layer(model) == "conv"
+    with pytest.raises(ValueError, match="has no layer 'nope'"):
+        grad_cam(model, np.ones((1, 32, 32, 3)), layer_name="nope")
+    with pytest.raises(ValueError, match=r"\(N, H, W, C\)"):
+        grad_cam(model, np.ones((32, 32, 3)))

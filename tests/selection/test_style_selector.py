@@ -1,0 +1,50 @@
+import keras
+import numpy as np
+import pytest
+
+from keras_style_aug.layers import RandomStyleTransfer
+from keras_style_aug.selection import GradCamStyleSelector
+from tests.selection.test_grad_cam import quadrant_model
+
+
+def test_selector_scores_styles_and_returns_a_usable_mapping(tmp_path, make_net):
+    # Classifier: evidence for class 1 is brightness in the top-left quadrant.
+    # "bright" keeps and strengthens that evidence for every class-1 image;
+    # "dark" wipes it out, so retention ranks bright first for class 1.
+    classifier = quadrant_model("top_left", scale=1e-4)  # no saturation
+    bright, dark = make_net("bright", value=1.0), make_net("dark", value=-3.0)
+    rng = np.random.default_rng(0)
+    images = rng.uniform(0, 100, (6, 32, 32, 3)).astype("float32")
+    labels = np.array([1, 1, 1, 0, 0, 0])
+    selector = GradCamStyleSelector(classifier, [dark, bright], batch_size=4)
+    table = selector.evaluate(images, labels)
+    assert {(r["class"], r["style"]) for r in table} == {
+        (c, s) for c in (0, 1) for s in (None, "dark", "bright")}
+    by = {(r["class"], r["style"]): r for r in table}
+    assert by[(1, "bright")]["retention"] > by[(1, "dark")]["retention"]
+    assert by[(1, "bright")]["coverage"] > 0.2
+    assert all(0 <= r["coverage"] <= 1 and 0 <= r["iou"] <= 1 for r in table)
+    mapping = selector.select(criterion="retention")
+    assert mapping[1] == "bright" and mapping[0] == "dark"
+    assert selector.select(per_class=2)[1] in (["bright", "dark"], ["dark", "bright"])
+    layer = RandomStyleTransfer(class_styles=mapping, styles=[dark, bright], rate=1.0)
+    out = layer({"images": images, "labels": labels})
+    assert out["images"].shape == images.shape
+    path = selector.plot(tmp_path / "fig8.png", class_names=["cat", "dog"])
+    from PIL import Image
+    width, height = Image.open(path).size
+    assert width > 300 and height > 300
+
+
+def test_selector_errors(make_net):
+    classifier = quadrant_model("top_left")
+    with pytest.raises(ValueError, match="at least one style"):
+        GradCamStyleSelector(classifier, [])
+    selector = GradCamStyleSelector(classifier, [make_net("a")])
+    with pytest.raises(ValueError, match="evaluate"):
+        selector.select()
+    with pytest.raises(ValueError, match="one label per image"):
+        selector.evaluate(np.zeros((2, 32, 32, 3)), [0])
+    selector.evaluate(np.ones((2, 32, 32, 3)), [0, 1])
+    with pytest.raises(ValueError, match="criterion"):
+        selector.select(criterion="beauty")
