@@ -1,0 +1,15 @@
+"""Labelled image sets for the classification experiments."""
+
+from keras_style_aug.data.image_sets import ImageSet
+from keras_style_aug.data.image_sets import load_class_folders
+from keras_style_aug.data.image_sets import load_tfds_cats_vs_dogs
+from keras_style_aug.data.shifts import SHIFTS
+from keras_style_aug.data.shifts import apply_shift
+
+__all__ = [
+    "SHIFTS",
+    "ImageSet",
+    "apply_shift",
+    "load_class_folders",
+    "load_tfds_cats_vs_dogs",
+]

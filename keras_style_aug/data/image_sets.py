@@ -1,0 +1,110 @@
+"""In-memory labelled image sets: from class folders or TFDS `cats_vs_dogs`.
+
+>>> import numpy as np
+>>> data = ImageSet(np.zeros((10, 8, 8, 3), "uint8"), np.arange(10) % 2, ["cat", "dog"])
+>>> train, val, test = data.split((6, 2, 2), seed=0)
+>>> len(train), len(val), len(test)
+(6, 2, 2)
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from keras_style_aug.utils.images import IMAGE_SUFFIXES
+from keras_style_aug.utils.images import load_image
+
+
+@dataclass
+class ImageSet:
+    """`images` `(N, S, S, 3)` uint8, `labels` `(N,)` int, `class_names`."""
+
+    images: np.ndarray
+    labels: np.ndarray
+    class_names: list
+
+    def __len__(self):
+        return len(self.labels)
+
+    def subset(self, index):
+        return ImageSet(self.images[index], self.labels[index], self.class_names)
+
+    def split(self, ratios=(6, 2, 2), seed=0):
+        """Stratified split in the given proportions (the paper's 6:2:2)."""
+        rng = np.random.default_rng(seed)
+        parts = [[] for _ in ratios]
+        bounds = np.cumsum(ratios) / np.sum(ratios)
+        for cls in np.unique(self.labels):
+            index = rng.permutation(np.flatnonzero(self.labels == cls))
+            cuts = np.round(bounds * len(index)).astype(int)
+            for k, piece in enumerate(np.split(index, cuts[:-1])):
+                parts[k].extend(piece.tolist())
+        return [self.subset(np.sort(p)) for p in parts]
+
+    def per_class(self, count, seed=0):
+        """At most `count` images of each class (the small-data setting)."""
+        rng = np.random.default_rng(seed)
+        index = [
+            rng.permutation(np.flatnonzero(self.labels == c))[:count]
+            for c in np.unique(self.labels)
+        ]
+        return self.subset(np.sort(np.concatenate(index)))
+
+
+def load_class_folders(folder, size, limit_per_class=None):
+    """Images under `folder/<class>/`, centre-cropped to `size`x`size`.
+
+    Classes are the sorted subfolder names (label 0, 1, ...). Unreadable files
+    are skipped and counted in the printed summary.
+    """
+    folder = Path(folder)
+    classes = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    if not classes:
+        raise ValueError(
+            f"{folder} has no class subfolders: expected {folder}/<class>/*.jpg, "
+            "e.g. $KSA_ASSETS/cats_vs_dogs/train."
+        )
+    images, labels, skipped = [], [], []
+    for label, name in enumerate(classes):
+        files = sorted(
+            p for p in (folder / name).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES
+        )[:limit_per_class]
+        for path in files:
+            image = load_image(path, size=size, crop=True)
+            if image is None:
+                skipped.append(path)
+                continue
+            images.append(image)
+            labels.append(label)
+    if not images:
+        raise ValueError(f"No readable images under {folder}/<class>/.")
+    if skipped:
+        print(f"skipped {len(skipped)} unreadable images: {skipped[:5]}")
+    return ImageSet(np.stack(images), np.array(labels), classes)
+
+
+def load_tfds_cats_vs_dogs(size, limit=None, data_dir=None):
+    """TFDS `cats_vs_dogs` (downloads ~800 MB on first use): 0 cat, 1 dog."""
+    import tensorflow as tf
+    import tensorflow_datasets as tfds
+
+    ds = tfds.load("cats_vs_dogs", split="train", as_supervised=True,
+                   data_dir=data_dir)
+    if limit:
+        ds = ds.take(limit)
+
+    def square(image, label):
+        image = tf.image.resize_with_crop_or_pad(
+            tf.image.resize(image, (size, size), preserve_aspect_ratio=False),
+            size, size)
+        return tf.cast(tf.clip_by_value(image, 0, 255), tf.uint8), label
+
+    images, labels = [], []
+    for image, label in ds.map(square).batch(256).as_numpy_iterator():
+        images.append(image)
+        labels.append(label)
+    if not images:
+        raise ValueError("tfds cats_vs_dogs returned no images.")
+    return ImageSet(np.concatenate(images), np.concatenate(labels).astype(int),
+                    ["cat", "dog"])
