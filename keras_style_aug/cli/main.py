@@ -4,10 +4,11 @@ import argparse
 import sys
 
 from keras_style_aug.cli import demo
+from keras_style_aug.cli import select
 from keras_style_aug.cli import stylize
 from keras_style_aug.cli import train
 
-COMMANDS = {"demo": demo, "stylize": stylize, "train": train}
+COMMANDS = {"demo": demo, "select": select, "stylize": stylize, "train": train}
 
 
 def build_parser():

@@ -55,3 +55,35 @@ def test_errors_are_one_line_not_tracebacks(tmp_path, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert "error:" in err and "Traceback" not in err
+
+
+def test_select_writes_mapping_and_figure(tmp_path, make_net, capsys):
+    import json
+
+    import keras
+
+    from keras_style_aug.classifiers import build_vgg16_classifier
+
+    classifier = build_vgg16_classifier((32, 32, 3), weights=None, dense_units=4)
+    classifier.save(tmp_path / "clf.keras")
+    rng = np.random.default_rng(0)
+    for cls in ("cat", "dog"):
+        (tmp_path / "data" / cls).mkdir(parents=True)
+        for i in range(2):
+            Image.fromarray(rng.integers(0, 255, (40, 40, 3), dtype=np.uint8)).save(
+                tmp_path / "data" / cls / f"{i}.png")
+    styles = []
+    for name in ("a", "b"):
+        make_net(name).save_weights(tmp_path / f"{name}.weights.h5")
+        styles.append(str(tmp_path / f"{name}.weights.h5"))
+    out = tmp_path / "sel.json"
+    code = main(["select", "--classifier", str(tmp_path / "clf.keras"),
+                 "--data-dir", str(tmp_path / "data"), "--styles", *styles,
+                 "--output", str(out), "--plot", str(tmp_path / "fig8.png")])
+    assert code == 0
+    result = json.loads(out.read_text())
+    assert set(result["class_styles"]) == {"0", "1"}
+    assert set(result["class_styles"].values()) <= {"a", "b"}
+    assert result["class_names"] == ["cat", "dog"]
+    assert (tmp_path / "fig8.png").is_file()
+    assert "cat (class 0):" in capsys.readouterr().out
