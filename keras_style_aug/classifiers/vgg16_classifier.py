@@ -52,13 +52,16 @@ def build_vgg16_classifier(
     x = augmentation(inputs) if augmentation is not None else inputs
     x = VGGPreprocessing(name="vgg_preprocessing")(x)
     base = keras.applications.VGG16(
-        include_top=False, weights=weights, input_tensor=x
+        include_top=False, weights=weights, input_shape=input_shape
     )
-    for layer in base.layers:
-        if layer.name.startswith("block"):
-            block = int(layer.name[5])
-            layer.trainable = block > _BLOCKS - trainable_blocks
-    x = keras.layers.Flatten(name="flatten")(base.output)
+    # VGG-16 is a chain: fresh copies of its loaded layers sit flat in this
+    # model, so Grad-CAM and fine-tuning reach every conv layer by name.
+    for layer in base.layers[1:]:
+        copy = layer.__class__.from_config(layer.get_config())
+        x = copy(x)
+        copy.set_weights(layer.get_weights())
+        copy.trainable = int(layer.name[5]) > _BLOCKS - trainable_blocks
+    x = keras.layers.Flatten(name="flatten")(x)
     x = keras.layers.Dense(dense_units, activation="relu", name="dense")(x)
     x = keras.layers.Dropout(dropout, name="dropout")(x)
     outputs = keras.layers.Dense(1, activation="sigmoid", name="prediction")(x)

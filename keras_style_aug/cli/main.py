@@ -3,12 +3,13 @@
 import argparse
 import sys
 
+from keras_style_aug.cli import benchmark
 from keras_style_aug.cli import demo
 from keras_style_aug.cli import select
 from keras_style_aug.cli import stylize
 from keras_style_aug.cli import train
 
-COMMANDS = {"demo": demo, "select": select, "stylize": stylize, "train": train}
+COMMANDS = {"benchmark": benchmark, "demo": demo, "select": select, "stylize": stylize, "train": train}
 
 
 def build_parser():

@@ -1,0 +1,45 @@
+"""Benchmark stylization speed: Table 1, throughput, overhead, rate, tf.data.
+
+Prints markdown tables and writes them with the machine facts as JSON.
+"""
+
+import json
+from pathlib import Path
+
+from keras_style_aug import benchmark
+from keras_style_aug import styles
+from keras_style_aug.networks import TransformerNet
+
+
+def add_arguments(parser):
+    parser.add_argument("--styles", nargs="+", default=None,
+                        help="styles to time (default: all available)")
+    parser.add_argument("--preset", default=None, choices=["full", "lite"],
+                        help="time an untrained network of this preset instead")
+    parser.add_argument("--sizes", nargs="+", type=int, default=[67, 224, 512, 1024])
+    parser.add_argument("--batch-sizes", nargs="+", type=int, default=[1, 2, 4, 8])
+    parser.add_argument("--policies", nargs="+",
+                        default=["float32", "mixed_bfloat16"])
+    parser.add_argument("--vgg16-weights", default=None,
+                        help="VGG-16 conv weights for the training-overhead "
+                        "suite ('imagenet' or a path; omitted: suite skipped)")
+    parser.add_argument("--overhead-size", type=int, default=224)
+    parser.add_argument("--overhead-batch", type=int, default=4)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--output", default="benchmark.json")
+
+
+def run(args):
+    if args.preset:
+        networks = [TransformerNet.from_preset(args.preset, name=args.preset)]
+    else:
+        networks = [styles.load(n) for n in (args.styles or styles.available())]
+    if not networks:
+        raise ValueError("no styles to time: pass --styles or --preset full")
+    results = benchmark.run(
+        networks, vgg16_weights=args.vgg16_weights, sizes=args.sizes,
+        batch_sizes=args.batch_sizes, policies=args.policies,
+        overhead_size=args.overhead_size, overhead_batch=args.overhead_batch,
+        repeats=args.repeats)
+    Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {args.output}")
