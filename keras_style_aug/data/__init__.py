@@ -1,5 +1,6 @@
 """Labelled image sets for the classification experiments."""
 
+from keras_style_aug.data.expansion import expand_folder
 from keras_style_aug.data.image_sets import ImageSet
 from keras_style_aug.data.image_sets import load_class_folders
 from keras_style_aug.data.image_sets import load_tfds_cats_vs_dogs
@@ -10,6 +11,7 @@ __all__ = [
     "SHIFTS",
     "ImageSet",
     "apply_shift",
+    "expand_folder",
     "load_class_folders",
     "load_tfds_cats_vs_dogs",
 ]

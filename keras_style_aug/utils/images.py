@@ -39,8 +39,12 @@ def save_image(array, path):
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     image = Image.fromarray(np.clip(np.asarray(array), 0, 255).astype("uint8"))
-    image.save(tmp, format=_format(path))
-    tmp.replace(path)
+    try:
+        image.save(tmp, format=_format(path))
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return path
 
 

@@ -1,0 +1,83 @@
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from keras_style_aug.cli.main import main
+from keras_style_aug.data import expansion
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    rng = np.random.default_rng(0)
+    root = tmp_path / "in"
+    for cls in ("cat", "dog"):
+        (root / cls).mkdir(parents=True)
+        for i in range(3):
+            Image.fromarray(rng.integers(0, 255, (20, 24, 3), dtype=np.uint8)).save(
+                root / cls / f"{cls}{i}.jpg")
+    data = (root / "cat" / "cat0.jpg").read_bytes()
+    (root / "cat" / "truncated.jpg").write_bytes(data[: len(data) // 3])
+    (root / "dog" / "notes.jpg").write_text("this is text, not a JPEG")
+    return root
+
+
+@pytest.fixture
+def style_files(tmp_path, make_net):
+    for name in ("a", "b"):
+        make_net(name).save_weights(tmp_path / f"{name}.weights.h5")
+    return tmp_path
+
+
+def test_expand_class_styles_layout_manifest_and_bad_files(dataset, style_files,
+                                                          tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["expand", "--input", str(dataset), "--output", str(out),
+                 "--class-styles", f"cat={style_files / 'a.weights.h5'}",
+                 f"dog={style_files / 'b.weights.h5'}", "--copies", "2"])
+    assert code == 0
+    cats = sorted(p.name for p in (out / "cat").iterdir())
+    assert cats == [f"cat{i}_a_{k}.png" for i in range(3) for k in range(2)]
+    assert len(list((out / "dog").iterdir())) == 6
+    lines = [json.loads(l) for l in (out / "manifest.jsonl").read_text().splitlines()]
+    assert len(lines) == 12 and {l["style"] for l in lines} == {"a", "b"}
+    text = capsys.readouterr().out
+    assert "wrote 12 images" in text and "2 unreadable" in text
+    assert "truncated.jpg" in text and "notes.jpg" in text
+    assert Image.open(out / "cat" / "cat0_a_0.png").size == (24, 20)
+
+
+def test_killed_run_leaves_no_partial_file_and_resumes(dataset, style_files,
+                                                      tmp_path, monkeypatch):
+    from keras_style_aug import styles
+
+    out = tmp_path / "out"
+    net = styles.load(str(style_files / "a.weights.h5"))
+    real_save = expansion.save_image
+    calls = []
+
+    def dying_save(array, path):
+        calls.append(path)
+        if len(calls) == 3:
+            # Die mid-write: the temporary file exists, the final one must not.
+            path.with_name(path.name + ".tmp").write_bytes(b"partial")
+            raise KeyboardInterrupt
+        return real_save(array, path)
+
+    monkeypatch.setattr(expansion, "save_image", dying_save)
+    with pytest.raises(KeyboardInterrupt):
+        expansion.expand_folder(dataset, out, {"*": [net]}, progress=False)
+    finished = sorted(p.name for p in out.rglob("*.png"))
+    assert len(finished) == 2 and not (out / calls[2].parent.name / calls[2].name).exists()
+    monkeypatch.setattr(expansion, "save_image", real_save)
+    summary = expansion.expand_folder(dataset, out, {"*": [net]}, progress=False)
+    assert summary["skipped_existing"] == 2 and summary["written"] == 4
+    assert len(list(out.rglob("*.png"))) == 6
+
+
+def test_expand_errors(tmp_path, dataset):
+    assert main(["expand", "--input", str(tmp_path / "none"), "--output",
+                 str(tmp_path / "o"), "--styles", "x"]) == 2
+    with pytest.raises(ValueError, match="Nothing to expand"):
+        expansion.expand_folder(dataset, tmp_path / "o", {"bird": []}, progress=False)
