@@ -273,3 +273,12 @@ def test_tf_data_map_under_any_backend(images, make_net):
     out = np.concatenate([t.numpy() for t in ds])
     direct = to_np(net(images))
     np.testing.assert_allclose(out, direct, atol=0.05)
+
+
+def test_in_a_keras_cv_pipeline_when_installed(images, make_net):
+    keras_cv = pytest.importorskip("keras_cv")
+    pipeline = keras_cv.layers.RandomAugmentationPipeline(
+        layers=[RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0)],
+        augmentations_per_image=1, seed=0)
+    y = to_np(pipeline(images, training=True))
+    assert y.shape == images.shape and changed(images, y).all()
