@@ -6,11 +6,13 @@ import sys
 from keras_style_aug.cli import benchmark
 from keras_style_aug.cli import demo
 from keras_style_aug.cli import expand
+from keras_style_aug.cli import export
 from keras_style_aug.cli import select
 from keras_style_aug.cli import stylize
 from keras_style_aug.cli import train
 
-COMMANDS = {"benchmark": benchmark, "demo": demo, "expand": expand, "select": select, "stylize": stylize, "train": train}
+COMMANDS = {"benchmark": benchmark, "demo": demo, "expand": expand,
+            "export": export, "select": select, "stylize": stylize, "train": train}
 
 
 def build_parser():

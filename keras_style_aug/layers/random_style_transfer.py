@@ -235,21 +235,32 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         if self.data_format == "channels_first":
             images = b.numpy.transpose(images, (0, 2, 3, 1))
         style_index = transformation["style_index"]
-        low, high = self.value_range
-        unit = (images - low) / (high - low)
-        stylized = unit
+        stylized = self.to_unit(images)
         for i, net in enumerate(self.networks):
             stylized = self._stylize_selected(stylized, style_index == i, net)
-        if self.preserve_color:
-            stylized = unit + (_luma(b, stylized) - _luma(b, unit))
-        stylized = b.numpy.clip(stylized, 0.0, 1.0) * (high - low) + low
-        strength = b.cast(transformation["strength"], images.dtype)
-        blended = images + strength[:, None, None, None] * (stylized - images)
+        blended = self.blend(images, stylized, transformation["strength"])
         chosen = (style_index >= 0)[:, None, None, None]
         outputs = b.numpy.where(chosen, blended, images)
         if self.data_format == "channels_first":
             outputs = b.numpy.transpose(outputs, (0, 3, 1, 2))
         return outputs
+
+    def to_unit(self, images):
+        """Images in `value_range` -> [0, 1], the networks' range."""
+        low, high = self.value_range
+        return (images - low) / (high - low)
+
+    def blend(self, images, stylized_unit, strength):
+        """Stylized [0, 1] images -> `value_range`, colour kept if asked, and
+        mixed with the originals by `strength` (one value per image)."""
+        b = self.backend
+        if self.preserve_color:
+            unit = self.to_unit(images)
+            stylized_unit = unit + (_luma(b, stylized_unit) - _luma(b, unit))
+        low, high = self.value_range
+        stylized = b.numpy.clip(stylized_unit, 0.0, 1.0) * (high - low) + low
+        strength = b.cast(strength, images.dtype)[:, None, None, None]
+        return images + strength * (stylized - images)
 
     def _stylize_selected(self, unit, selected, net):
         """Runs `net` on the selected images only, in a few whole slices."""

@@ -227,9 +227,11 @@ class TransformerNet(keras.Model):
                     f"{_MIN_SIDE} pixels; received {height}x{width}. Resize "
                     "the images first."
                 )
+        # (4 - h % 4) % 4 rather than (-h) % 4: exporters (ONNX) get the sign
+        # of a modulo of a negative dynamic size wrong.
         x = b.numpy.pad(
             x,
-            [[0, 0], [0, (-height) % 4], [0, (-width) % 4], [0, 0]],
+            [[0, 0], [0, (4 - height % 4) % 4], [0, (4 - width % 4) % 4], [0, 0]],
             mode="reflect",
         )
         it = iter(params)
