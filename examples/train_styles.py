@@ -106,15 +106,16 @@ def write_report(manifest):
         "unstylized photo). A style network should cut the style loss well "
         "below the identity's while its content loss stays moderate.",
         "",
-        "| style | painting | steps | image size | backend / device | wall time | "
-        "content loss (identity) | style loss (identity) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| style | painting | steps | image size | style weight | backend / device "
+        "| wall time | content loss (identity) | style loss (identity) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, e in manifest["styles"].items():
         ev = e["evaluation"]
         lines.append(
             f"| {name} | {e['style_image']} | {e['steps']} | {e['image_size']} | "
-            f"{e['backend']} / {e['device']} | {e['wall_time_s'] / 60:.0f} min | "
+            f"{e['style_weight']:g} | {e['backend']} / {e['device']} | "
+            f"{e['wall_time_s'] / 60:.0f} min | "
             f"{ev['stylized']['content']:.3g} ({ev['identity']['content']:.3g}) | "
             f"{ev['stylized']['style']:.3g} ({ev['identity']['style']:.3g}) |"
         )
@@ -127,9 +128,9 @@ def write_report(manifest):
             "",
             "Training settings (all styles): content layers "
             f"{settings['content_layers']}, style layers {settings['style_layers']}, "
-            f"weights content {settings['content_weight']}, style "
-            f"{settings['style_weight']}, TV {settings['tv_weight']}, batch "
-            f"{settings['batch_size']}, Adam {settings['learning_rate']}.",
+            f"content weight {settings['content_weight']}, TV weight "
+            f"{settings['tv_weight']}, batch {settings['batch_size']}, Adam "
+            f"{settings['learning_rate']}; style weight per style above.",
         ]
     (WEIGHTS / "README.md").write_text("\n".join(lines) + "\n")
 
@@ -147,7 +148,12 @@ def main():
     parser.add_argument("--runs", default=str(REPO / "runs"))
     parser.add_argument("--publish", action="store_true",
                         help="copy results into weights/ and rewrite the report")
+    parser.add_argument("--report-only", action="store_true",
+                        help="only rewrite weights/README.md from the manifest")
     args = parser.parse_args()
+    if args.report_only:
+        write_report(json.loads((WEIGHTS / "manifest.json").read_text()))
+        return
     if args.style_weight is None:
         from keras_style_aug.training.style_trainer import DEFAULT_STYLE_WEIGHT
 

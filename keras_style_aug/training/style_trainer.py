@@ -281,14 +281,21 @@ class StyleTrainer:
 def save_weights_float16(net, path):
     """Saves a network's weights, stored as float16 (loading casts back)."""
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp.weights.h5")
-    net.save_weights(tmp)
-    with h5py.File(tmp, "r+") as f:
-        group = f["vars"]
-        for key in list(group):
-            data = group[key][()].astype("float16")
-            del group[key]
-            group.create_dataset(key, data=data)
+    full = path.with_name(path.name + ".f32.weights.h5")
+    tmp = path.with_name(path.name + ".tmp")
+    net.save_weights(full)
+    # HDF5 never shrinks a file in place: copy into a fresh one.
+    with h5py.File(full, "r") as src, h5py.File(tmp, "w") as dst:
+        dst.attrs.update(src.attrs)
+
+        def copy(name, item):
+            if isinstance(item, h5py.Group):
+                dst.require_group(name).attrs.update(item.attrs)
+            else:
+                dst.create_dataset(name, data=item[()].astype("float16"))
+
+        src.visititems(copy)
+    full.unlink()
     tmp.replace(path)
     return path
 
