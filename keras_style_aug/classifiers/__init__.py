@@ -2,6 +2,7 @@
 
 from keras_style_aug.classifiers.baseline_augmentations import BASELINES
 from keras_style_aug.classifiers.baseline_augmentations import baseline_augmentation
+from keras_style_aug.classifiers.training import fit_classifier
 from keras_style_aug.classifiers.vgg16_classifier import PAPER_TRAINING
 from keras_style_aug.classifiers.vgg16_classifier import build_vgg16_classifier
 
@@ -10,4 +11,5 @@ __all__ = [
     "PAPER_TRAINING",
     "baseline_augmentation",
     "build_vgg16_classifier",
+    "fit_classifier",
 ]
