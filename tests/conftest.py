@@ -9,7 +9,7 @@ from keras_style_aug.assets import assets_dir
 from keras_style_aug.networks import TransformerNet
 
 # Scripts that tests run in subprocesses, not modules to import.
-collect_ignore = ["classifiers/multi_device_check.py", "data/data_service_check.py"]
+collect_ignore = ["classifiers/multi_device_check.py"]
 
 
 @pytest.fixture(scope="session")
