@@ -81,7 +81,7 @@ def main(argv=None):
         })
         shutil.rmtree(run / "checkpoint", ignore_errors=True)
     identity = common(held, held)
-    sheet = contact_sheet(rows, row_labels=["content"] + [n[:16] for n in args.configs],
+    sheet = contact_sheet(rows, row_labels=["content"] + list(args.configs),
                           cell=args.image_size)
     save_image(sheet, out / "layer_study.png")
     lines = [
