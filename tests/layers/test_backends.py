@@ -1,5 +1,5 @@
-"""Runs the layer's contract tests under the JAX backend in a subprocess
-(a Keras backend is fixed per process)."""
+"""Runs the layer's, the network's and Grad-CAM's tests under the JAX backend in
+a subprocess (a Keras backend is fixed per process)."""
 
 import os
 import subprocess
@@ -13,13 +13,14 @@ HERE = Path(__file__).parent
 
 
 @pytest.mark.skipif(keras.backend.backend() == "jax", reason="already on JAX")
-def test_layer_contract_on_jax_backend():
+def test_contracts_on_jax_backend():
     pytest.importorskip("jax")
     env = dict(os.environ, KERAS_BACKEND="jax")
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
          str(HERE / "test_random_style_transfer.py"),
-         str(HERE.parent / "networks" / "test_transformer_net.py")],
+         str(HERE.parent / "networks" / "test_transformer_net.py"),
+         str(HERE.parent / "selection" / "test_grad_cam.py")],
         env=env, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
