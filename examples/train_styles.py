@@ -119,6 +119,18 @@ def write_report(manifest):
             f"{ev['stylized']['content']:.3g} ({ev['identity']['content']:.3g}) | "
             f"{ev['stylized']['style']:.3g} ({ev['identity']['style']:.3g}) |"
         )
+    short = [n for n, e in manifest["styles"].items() if e["steps"] < 20_000]
+    if short:
+        lines += [
+            "",
+            f"Reduced schedule: {', '.join(short)} trained for fewer than the "
+            "paper's 20,000 steps (see the table). They are clearly stylized but "
+            "keep less content than converged networks and show the blob "
+            "artifacts of early instance-norm training; lower `strength` or "
+            "`preserve_color=True` soften them. Retrain with "
+            "`python examples/train_styles.py --steps 20000 --image-size 256 "
+            "--publish` on a GPU.",
+        ]
     lines += ["", "Contact sheets (held-out photos, top: content, bottom: stylized):", ""]
     for name in manifest["styles"]:
         lines.append(f"![{name}]({name}_sheet.png)")
