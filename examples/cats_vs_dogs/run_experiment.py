@@ -65,6 +65,8 @@ def parse_args(argv=None):
     p.add_argument("--styles", nargs="+", default=None,
                    help="candidate styles (default: all available)")
     p.add_argument("--style-rate", type=float, default=0.5)
+    p.add_argument("--style-strength", type=float, nargs="+", default=[1.0],
+                   help="blend strength, one value or a (min, max) range")
     p.add_argument("--select-per-class", type=int, default=8,
                    help="validation images per class for Grad-CAM selection")
     p.add_argument("--vgg16-weights", default=None,
@@ -119,10 +121,10 @@ class Experiment:
     def fit(self, method, train, seed, mapping=None, networks=()):
         """Trains one classifier; returns it (its head shares the weights)."""
         args = self.args
-        augment = _augmentation(method, mapping, networks, seed, args.style_rate)
+        augment = _augmentation(method, mapping, networks, seed, args)
         images, labels = train.images.astype("float32"), train.labels
         if method == "style (offline 2x)":
-            stylizer = _stylizer(mapping, networks, 1.0, seed)
+            stylizer = _stylizer(mapping, networks, 1.0, seed, args.style_strength)
             copies = np.concatenate([
                 np.asarray(stylizer({"images": images[i:i + 16],
                                      "labels": labels[i:i + 16]})["images"])
@@ -184,17 +186,19 @@ class Experiment:
         return mapping, table
 
 
-def _stylizer(mapping, networks, rate, seed):
+def _stylizer(mapping, networks, rate, seed, strength):
     chosen = [net for net in networks if net.name in mapping.values()]
+    strength = strength[0] if len(strength) == 1 else tuple(strength)
     return RandomStyleTransfer(styles=chosen, class_styles=mapping, rate=rate,
-                               seed=seed)
+                               strength=strength, seed=seed)
 
 
-def _augmentation(method, mapping, networks, seed, rate):
+def _augmentation(method, mapping, networks, seed, args):
     if method in BASELINES:
         return None if method == "none" else baseline_augmentation(method, seed)
     if method == "style (on the fly)":
-        return _stylizer(mapping, networks, rate, seed)
+        return _stylizer(mapping, networks, args.style_rate, seed,
+                         args.style_strength)
     return None  # offline expansion: a fixed, enlarged training set
 
 
@@ -301,7 +305,8 @@ def main(argv=None):
         f"{'frozen VGG-16 base' if args.quick else 'full fine-tuning'}; train/val/"
         f"test {len(experiment.train)}/{len(experiment.val)}/{len(experiment.test)}; "
         f"seeds: full {args.full_seeds}, small {args.seeds}; styles chosen by "
-        f"Grad-CAM: {named}; style rate {args.style_rate}; wall time "
+        f"Grad-CAM: {named}; style rate {args.style_rate}, strength "
+        f"{args.style_strength}; wall time "
         f"{(time.time() - start) / 60:.1f} min ({keras.backend.backend()}). "
         "Test accuracy in %, mean ± std over seeds."
     )
