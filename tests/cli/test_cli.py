@@ -22,7 +22,9 @@ def test_demo_writes_a_contact_sheet(tmp_path, monkeypatch, make_net, capsys):
 
 
 def test_demo_says_plainly_when_untrained(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(registry, "available", lambda: [])
+    from keras_style_aug import styles
+
+    monkeypatch.setattr(styles, "available", lambda: [])
     out = tmp_path / "demo.png"
     assert main(["demo", "--output", str(out), "--size", "32"]) == 0
     assert "UNTRAINED" in capsys.readouterr().out
