@@ -1,5 +1,5 @@
-"""Runs the layer's, the network's and Grad-CAM's tests under the JAX backend in
-a subprocess (a Keras backend is fixed per process)."""
+"""Runs the layer's, the network's, the trainer's and Grad-CAM's tests under the
+JAX backend in a subprocess (a Keras backend is fixed per process)."""
 
 import os
 import subprocess
@@ -20,7 +20,8 @@ def test_contracts_on_jax_backend():
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
          str(HERE / "test_random_style_transfer.py"),
          str(HERE.parent / "networks" / "test_transformer_net.py"),
-         str(HERE.parent / "selection" / "test_grad_cam.py")],
+         str(HERE.parent / "selection" / "test_grad_cam.py"),
+         str(HERE.parent / "training" / "test_style_trainer.py")],
         env=env, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
