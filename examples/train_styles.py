@@ -18,8 +18,8 @@ import numpy as np
 from keras_style_aug.assets import asset_path
 from keras_style_aug.styles.registry import sha256
 from keras_style_aug.training import StyleTrainer
-from keras_style_aug.training.content_data import load_square_images
 from keras_style_aug.utils.images import contact_sheet
+from keras_style_aug.utils.images import load_image
 from keras_style_aug.utils.images import save_image
 
 # Shipped style name -> painting in $KSA_ASSETS/styles (public domain).
@@ -36,18 +36,12 @@ WEIGHTS = REPO / "weights"
 
 
 def content_split(size, eval_images):
-    folder = asset_path("content", "bsds500")
-    train = [p for p in sorted(folder.iterdir()) if not p.name.startswith("test_")]
-    test = [p for p in sorted(folder.iterdir()) if p.name.startswith("test_")]
-    tmp_train = np.stack([_square(p, size) for p in train])
-    held_out = np.stack([_square(p, size) for p in test[:eval_images]])
-    return tmp_train, held_out
-
-
-def _square(path, size):
-    from keras_style_aug.utils.images import load_image
-
-    return load_image(path, size=size, crop=True)
+    """BSDS500 train+val photos for training, the first test photos held out."""
+    files = sorted(asset_path("content", "bsds500").iterdir())
+    train = [p for p in files if not p.name.startswith("test_")]
+    test = [p for p in files if p.name.startswith("test_")][:eval_images]
+    return tuple(np.stack([load_image(p, size=size, crop=True) for p in paths])
+                 for paths in (train, test))
 
 
 def train_style(name, args, content, held_out):

@@ -62,7 +62,6 @@ def test_errors_are_one_line_not_tracebacks(tmp_path, capsys):
 def test_select_writes_mapping_and_figure(tmp_path, make_net, capsys):
     import json
 
-    import keras
 
     from keras_style_aug.classifiers import build_vgg16_classifier
 
