@@ -97,6 +97,7 @@ def table1_latency(networks, sizes=(67, 224, 512, 1024), repeats=3):
 def throughput(net, batch_sizes, size=224, policies=("float32",), repeats=3):
     """Images per second of a network at `size` for each batch size and policy."""
     rows = []
+    net.build()
     weights = net.get_weights()
     for policy in policies:
         twin = TransformerNet(filters=net.filters,

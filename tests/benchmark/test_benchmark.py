@@ -22,3 +22,12 @@ def test_benchmark_cli_writes_every_suite(tmp_path, assets, capsys):
     assert rates[1.0] == 1.0 and rates[0.0] < 0.2  # rate 0 skips the network
     assert [r["rate"] for r in results["training_overhead"]] == [None, 0.5, 1.0]
     assert "### table1" in capsys.readouterr().out
+
+
+def test_throughput_of_an_unbuilt_network():
+    from keras_style_aug.networks import TransformerNet
+
+    net = TransformerNet(filters=(4, 8, 8), residual_blocks=1)
+    rows = benchmark.throughput(net, (1, 2), size=16, repeats=1)
+    assert [r["batch"] for r in rows] == [1, 2]
+    assert all(r["images_per_s"] > 0 for r in rows)
