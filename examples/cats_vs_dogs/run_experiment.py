@@ -164,9 +164,10 @@ class Experiment:
 
     def evaluate(self, model):
         accuracy = {}
+        if self.args.quick:
+            head = keras.Model(model.get_layer("flatten").input, model.output)
         for name, images in self.tests.items():
             if self.args.quick:
-                head = keras.Model(model.get_layer("flatten").input, model.output)
                 p = head.predict(self.test_features[name], verbose=0)[:, 0]
             else:
                 p = model.predict(images.astype("float32"), verbose=0)[:, 0]

@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from keras_style_aug import styles
 from keras_style_aug.layers.random_style_transfer import RandomStyleTransfer
-from keras_style_aug.utils.images import IMAGE_SUFFIXES
+from keras_style_aug.utils.images import image_files as list_images
 from keras_style_aug.utils.images import load_image
 from keras_style_aug.utils.images import save_image
 
@@ -32,9 +32,7 @@ def image_files(inputs):
     files = []
     for item in map(Path, inputs):
         if item.is_dir():
-            files += sorted(
-                p for p in item.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES
-            )
+            files += list_images(item, recursive=True)
         elif item.is_file():
             files.append(item)
         else:

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from keras_style_aug.utils.images import IMAGE_SUFFIXES
+from keras_style_aug.utils.images import image_files
 from keras_style_aug.utils.images import load_image
 from keras_style_aug.utils.images import save_image
 
@@ -39,9 +39,7 @@ def plan(input_dir, output_dir, class_networks, copies=1):
         networks = class_networks.get(class_dir.name) or class_networks.get("*")
         if not networks:
             continue
-        files = sorted(p for p in class_dir.iterdir()
-                       if p.suffix.lower() in IMAGE_SUFFIXES)
-        for path in files:
+        for path in image_files(class_dir):
             for k in range(copies):
                 net = networks[k % len(networks)]
                 name = f"{path.stem}_{net.name}_{k}.png"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from keras_style_aug.utils.images import IMAGE_SUFFIXES
+from keras_style_aug.utils.images import image_files
 from keras_style_aug.utils.images import load_image
 
 
@@ -67,10 +67,7 @@ def load_class_folders(folder, size, limit_per_class=None):
         )
     images, labels, skipped = [], [], []
     for label, name in enumerate(classes):
-        files = sorted(
-            p for p in (folder / name).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES
-        )[:limit_per_class]
-        for path in files:
+        for path in image_files(folder / name)[:limit_per_class]:
             image = load_image(path, size=size, crop=True)
             if image is None:
                 skipped.append(path)

@@ -1,11 +1,10 @@
 """Content images for style training: a folder, a `tf.data.Dataset` or COCO."""
 
-from pathlib import Path
 
 import keras
 import numpy as np
 
-from keras_style_aug.utils.images import IMAGE_SUFFIXES
+from keras_style_aug.utils.images import image_files
 from keras_style_aug.utils.images import load_image
 
 
@@ -15,9 +14,7 @@ def load_square_images(folder, size, limit=None):
     Returns a `(N, size, size, 3)` uint8 array. Raises `ValueError` when the
     folder holds no readable image.
     """
-    files = sorted(
-        p for p in Path(folder).rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES
-    )[:limit]
+    files = image_files(folder, recursive=True)[:limit]
     images = [load_image(p, size=size, crop=True) for p in files]
     images = [im for im in images if im is not None]
     if not images:

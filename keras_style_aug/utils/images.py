@@ -9,6 +9,12 @@ from PIL import ImageDraw
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
 
 
+def image_files(folder, recursive=False):
+    """Sorted paths of the image files (by suffix) in `folder`."""
+    paths = Path(folder).rglob("*") if recursive else Path(folder).iterdir()
+    return sorted(p for p in paths if p.suffix.lower() in IMAGE_SUFFIXES)
+
+
 def load_image(path, size=None, crop=False):
     """An RGB uint8 array, or `None` when the file is not a readable image.
 
