@@ -27,9 +27,12 @@ def assets():
     return folder
 
 
-def toy_net(name, seed=0, value=None):
-    """A tiny TransformerNet; `value` sets the output bias for a known colour."""
-    net = TransformerNet(filters=(4, 8, 8), residual_blocks=1, name=name)
+def toy_net(name, seed=0, value=None, style_names=None):
+    """A tiny TransformerNet; `value` sets the output bias for a known colour;
+    `style_names` makes it a multi-style network with random per-style norms."""
+    net = TransformerNet(
+        filters=(4, 8, 8), residual_blocks=1, name=name, style_names=style_names
+    )
     net.build()
     rng = np.random.default_rng(seed)
     weights = [rng.normal(0, 0.2, w.shape).astype("float32") for w in net.weights]
@@ -49,3 +52,9 @@ def images():
 @pytest.fixture
 def make_net():
     return toy_net
+
+
+@pytest.fixture
+def multi():
+    """A toy multi-style network holding styles "a", "b" and "c"."""
+    return toy_net("abc", seed=3, style_names=["a", "b", "c"])

@@ -18,6 +18,7 @@ Example (a random-weight VGG keeps the example offline):
 """
 
 import keras
+import numpy as np
 from keras import ops
 
 from keras_style_aug.layers.vgg_preprocessing import caffe_preprocess
@@ -73,7 +74,9 @@ class PerceptualLoss:
     """The paper's loss network: content, Gram style and TV losses.
 
     Args:
-        style_image: `(H, W, 3)` style image in `value_range`.
+        style_image: `(H, W, 3)` style image in `value_range`, or a list of
+            them (any sizes) for a multi-style network: then call the loss with
+            `style_index`, one style per image.
         content_layers: paper names, default `("conv3_3",)`.
         style_layers: default `("conv1_2", "conv2_2", "conv3_3", "conv4_3")`.
         content_weight, style_weight, tv_weight: loss weights.
@@ -110,17 +113,23 @@ class PerceptualLoss:
         self.value_range = tuple(float(v) for v in value_range)
         self._layers = list(dict.fromkeys(self.content_layers + self.style_layers))
         self.features = build_vgg19_features(self._layers, weights=vgg_weights)
-        style = ops.convert_to_tensor(style_image, "float32")
-        if len(style.shape) != 3 or style.shape[-1] != 3:
-            raise ValueError(
-                "`style_image` must be one RGB image of shape (H, W, 3); "
-                f"received shape {tuple(style.shape)}."
-            )
-        style_features = self._extract(style[None])
-        self.style_grams = [
-            ops.convert_to_numpy(gram_matrix(style_features[n]))
-            for n in self.style_layers
-        ]
+        self.multi_style = isinstance(style_image, (list, tuple))
+        images = list(style_image) if self.multi_style else [style_image]
+        if not images:
+            raise ValueError("`style_image` is an empty list: pass style images.")
+        grams = [[] for _ in self.style_layers]
+        for image in images:
+            style = ops.convert_to_tensor(image, "float32")
+            if len(style.shape) != 3 or style.shape[-1] != 3:
+                raise ValueError(
+                    "`style_image` must be an RGB image of shape (H, W, 3) or a "
+                    f"list of them; received shape {tuple(style.shape)}."
+                )
+            style_features = self._extract(style[None])
+            for rows, name in zip(grams, self.style_layers):
+                rows.append(ops.convert_to_numpy(gram_matrix(style_features[name])))
+        # One (S, C, C) stack of target Grams per style layer.
+        self.style_grams = [np.concatenate(rows) for rows in grams]
 
     def _extract(self, images):
         outputs = self.features(caffe_preprocess(images, self.value_range))
@@ -128,7 +137,14 @@ class PerceptualLoss:
             outputs = [outputs]
         return dict(zip(self._layers, outputs))
 
-    def __call__(self, stylized, content):
+    def __call__(self, stylized, content, style_index=None):
+        """Losses of `stylized` against `content`; `style_index` `(N,)` picks
+        each image's style of a multi-style loss."""
+        if self.multi_style and style_index is None:
+            raise ValueError(
+                f"This PerceptualLoss holds {len(self.style_grams[0])} styles: "
+                "pass `style_index`, one style per image."
+            )
         both = ops.concatenate([stylized, content], axis=0)
         feats = self._extract(both)
         n = ops.shape(stylized)[0]
@@ -138,6 +154,8 @@ class PerceptualLoss:
             content_loss += ops.mean(ops.square(f[:n] - f[n:]))
         style_loss = 0.0
         for name, target in zip(self.style_layers, self.style_grams):
+            if style_index is not None:
+                target = ops.take(target, ops.cast(style_index, "int32"), axis=0)
             gram = gram_matrix(feats[name][:n])
             style_loss += ops.mean(ops.sum(ops.square(gram - target), axis=(1, 2)))
         tv = total_variation(stylized, self.value_range)

@@ -168,8 +168,20 @@ def _download(name, entry):
     return Path(path)
 
 
+def _sidecar_entry(path):
+    """The `NAME.json` StyleTrainer wrote beside a weights file, if any."""
+    sidecar = Path(path).with_name(style_name(path) + ".json")
+    try:
+        return json.loads(sidecar.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
 def load(name_or_path):
     """A `TransformerNet` with the weights of a named style or weights file.
+
+    A multi-style network (its manifest entry lists `styles`) comes back with
+    its `style_names`.
 
     Args:
         name_or_path: a name from `available()` or a path to a `.weights.h5`
@@ -177,7 +189,10 @@ def load(name_or_path):
     """
     path = resolve(name_or_path)
     name = style_name(path) if _is_path(name_or_path) else str(name_or_path)
+    entry = manifest()["styles"].get(name) or _sidecar_entry(path)
     try:
-        return TransformerNet.from_weights_file(path, name=name)
+        return TransformerNet.from_weights_file(
+            path, name=name, style_names=entry.get("styles")
+        )
     except ValueError as e:
         raise ValueError(f"Style {name!r}: {e}") from None

@@ -29,10 +29,12 @@ class ContentBatches(keras.utils.PyDataset):
     """Random batches of in-memory content images with random flips.
 
     Works on every Keras backend (no `tf.data`), so the JAX trainer on a GPU
-    needs no TensorFlow.
+    needs no TensorFlow. Each epoch draws new batches. With `num_styles`, the
+    inputs are `{"images", "styles"}` with a random style index per image.
     """
 
-    def __init__(self, images, batch_size, steps, seed=0, **kwargs):
+    def __init__(self, images, batch_size, steps, seed=0, num_styles=None,
+                 **kwargs):
         super().__init__(**kwargs)
         if len(images) == 0:
             raise ValueError("ContentBatches needs at least one content image.")
@@ -40,22 +42,31 @@ class ContentBatches(keras.utils.PyDataset):
         self.batch_size = batch_size
         self.steps = steps
         self.seed = seed
+        self.num_styles = num_styles
+        self.epoch = 0
 
     def __len__(self):
         return self.steps
 
+    def on_epoch_end(self):
+        self.epoch += 1
+
     def __getitem__(self, index):
-        rng = np.random.default_rng((self.seed, index))
+        rng = np.random.default_rng((self.seed, self.epoch, index))
         picks = rng.integers(0, len(self.images), self.batch_size)
         batch = self.images[picks].astype("float32")
         flip = rng.random(self.batch_size) < 0.5
         batch[flip] = batch[flip, :, ::-1]
-        return batch, batch
+        if self.num_styles is None:
+            return batch, batch
+        styles = rng.integers(0, self.num_styles, self.batch_size).astype("int32")
+        return {"images": batch, "styles": styles}, batch
 
 
-def tf_dataset_batches(dataset, size, batch_size):
+def tf_dataset_batches(dataset, size, batch_size, num_styles=None, seed=0):
     """Turns a `tf.data.Dataset` of images (or dicts with `"image"`) into
-    repeated `(batch, batch)` pairs of `size`x`size` float32 images."""
+    repeated `(batch, batch)` pairs of `size`x`size` float32 images; with
+    `num_styles`, `({"images", "styles"}, batch)` with random style indices."""
     import tensorflow as tf
 
     def prepare(item):
@@ -68,9 +79,15 @@ def tf_dataset_batches(dataset, size, batch_size):
         .repeat()
         .batch(batch_size, drop_remainder=True)
         .map(lambda x: (x, x))
-        .prefetch(tf.data.AUTOTUNE)
     )
-    return batches
+    if num_styles is not None:
+        styles = tf.data.Dataset.random(seed=seed).map(
+            lambda r: tf.cast(r % num_styles, tf.int32)
+        ).batch(batch_size)
+        batches = tf.data.Dataset.zip(batches, styles).map(
+            lambda pair, s: ({"images": pair[0], "styles": s}, pair[1])
+        )
+    return batches.prefetch(tf.data.AUTOTUNE)
 
 
 def coco_content(split="train", data_dir=None):

@@ -1,4 +1,9 @@
-"""`StyleTrainer`: trains a `TransformerNet` for one style with Keras `fit()`.
+"""`StyleTrainer`: trains a `TransformerNet` for one style, or a multi-style
+network for several at once, with Keras `fit()`.
+
+A multi-style network (conditional instance norm) is trained by passing a dict
+``{name: style image}``: each training image gets a random style index, and
+the loss compares it with that style's Gram matrices.
 
 Checkpoints go to ``<output_dir>/checkpoint`` every ``checkpoint_every`` steps
 (weights, optimizer state and step count, through
@@ -19,6 +24,11 @@ Example (random VGG weights and 8 steps keep it quick and offline):
 >>> result = trainer.fit()
 >>> sorted(result["final_losses"])
 ['content', 'style', 'total', 'tv']
+>>> multi = StyleTrainer({"a": style, "b": 255 - style}, content, name="ab",
+...     image_size=32, batch_size=2, steps=4, network="lite", vgg_weights=None,
+...     output_dir=tempfile.mkdtemp(), verbose=0)
+>>> multi.fit()["styles"]
+['a', 'b']
 """
 
 import json
@@ -61,12 +71,17 @@ class _StyleModel(keras.Model):
             for k in ("content", "style", "tv")
         }
 
-    def call(self, images):
-        return self.net(images)
+    def call(self, inputs):
+        if isinstance(inputs, dict):  # multi-style: images and style indices
+            return self.net(inputs["images"], style=inputs["styles"])
+        return self.net(inputs)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None,
                      training=True):
-        losses = self._perceptual(y_pred, x)
+        if isinstance(x, dict):
+            losses = self._perceptual(y_pred, x["images"], x["styles"])
+        else:
+            losses = self._perceptual(y_pred, x)
         for key, tracker in self.trackers.items():
             tracker.update_state(losses[key])
         return losses["total"]
@@ -77,14 +92,18 @@ class _StyleModel(keras.Model):
 
 
 class StyleTrainer:
-    """Trains a fast style-transfer network for one style image.
+    """Trains a fast style-transfer network for one style image, or one
+    multi-style network for several.
 
     Args:
-        style_image: path to the painting, or an `(H, W, 3)` array in 0..255.
+        style_image: path to the painting, or an `(H, W, 3)` array in 0..255;
+            or a dict `{style name: painting}` to train one multi-style
+            network (conditional instance norm) on all of them.
         content: a folder of photos, an `(N, S, S, 3)` array, a
             `tf.data.Dataset` of images (or of dicts with `"image"`), or
             `"coco"` for TFDS `coco/2017` (downloads).
-        name: style name; the output file is `NAME.weights.h5`.
+        name: style (or multi-style network) name; the output file is
+            `NAME.weights.h5`.
         network: `"full"`, `"lite"` or a `TransformerNet`.
         image_size, batch_size, steps, learning_rate: the paper's 256, 4,
             20,000 and 1e-3 by default.
@@ -97,6 +116,9 @@ class StyleTrainer:
             `None` takes four content images.
         seed: seed for batch sampling and weight initialization.
         verbose: Keras `fit` verbosity.
+        time_limit_s: stop after this many seconds of this run's training
+            (e.g. a GPU lease) and save what was trained; the result's
+            `steps` records the steps actually done. `None`: run all steps.
     """
 
     def __init__(
@@ -120,6 +142,7 @@ class StyleTrainer:
         sample_images=None,
         seed=0,
         verbose="auto",
+        time_limit_s=None,
     ):
         if steps < 1 or batch_size < 1 or checkpoint_every < 1:
             raise ValueError(
@@ -134,22 +157,35 @@ class StyleTrainer:
         self.checkpoint_every = min(int(checkpoint_every), self.steps)
         self.seed = seed
         self.verbose = verbose
+        self.time_limit_s = time_limit_s
         self.output_dir = Path(output_dir or Path("runs") / name)
-        self.style_path = None
-        if isinstance(style_image, (str, Path)):
-            self.style_path = Path(style_image)
-            style_image = load_image(style_image, size=self.image_size)
-            if style_image is None:
+        self.style_names = None
+        if isinstance(style_image, dict):
+            if not style_image:
                 raise ValueError(
-                    f"`style_image` {self.style_path} is not a readable image."
+                    "`style_image` is an empty dict: pass {name: painting} for "
+                    "each style."
                 )
-        self.style_image = np.asarray(style_image, "float32")
+            self.style_names = [str(k) for k in style_image]
+            images = [self._style(v) for v in style_image.values()]
+            self.style_paths = [p for p, _ in images]
+            self.style_image = [im for _, im in images]
+        else:
+            path, self.style_image = self._style(style_image)
+            self.style_paths = [path]
         keras.utils.set_random_seed(seed)
-        self.net = (
-            network
-            if isinstance(network, TransformerNet)
-            else TransformerNet.from_preset(network, name=name)
-        )
+        if isinstance(network, TransformerNet):
+            self.net = network
+        else:
+            self.net = TransformerNet.from_preset(
+                network, name=name, style_names=self.style_names
+            )
+        if list(self.net.style_names or []) != list(self.style_names or []):
+            raise ValueError(
+                f"`network` holds styles {self.net.style_names}, but "
+                f"`style_image` gives {self.style_names}. Build the network "
+                "with style_names matching the style images' keys."
+            )
         self.loss = PerceptualLoss(
             self.style_image,
             content_layers=content_layers,
@@ -174,7 +210,18 @@ class StyleTrainer:
             "steps": self.steps,
             "learning_rate": self.learning_rate,
         }
+        if self.style_names:
+            self.settings["styles"] = self.style_names
         self.batches, self.samples = self._content(content, sample_images)
+
+    def _style(self, image):
+        """(path or None, float32 array) of one style image."""
+        if isinstance(image, (str, Path)):
+            array = load_image(image, size=self.image_size)
+            if array is None:
+                raise ValueError(f"`style_image` {image} is not a readable image.")
+            return Path(image), np.asarray(array, "float32")
+        return None, np.asarray(image, "float32")
 
     def _content(self, content, sample_images):
         size = self.image_size
@@ -182,9 +229,12 @@ class StyleTrainer:
             from keras_style_aug.training.content_data import coco_content
 
             content = coco_content()
+        num_styles = len(self.style_names) if self.style_names else None
         if hasattr(content, "element_spec"):  # a tf.data.Dataset
-            batches = tf_dataset_batches(content, size, self.batch_size)
-            first = next(iter(batches.take(1)))[0]
+            batches = tf_dataset_batches(
+                content, size, self.batch_size, num_styles, self.seed
+            )
+            first = next(iter(batches.take(1)))[1]
             samples = np.asarray(first)[:4]
         else:
             if isinstance(content, (str, Path)):
@@ -197,7 +247,11 @@ class StyleTrainer:
                     f"of shape {content.shape}."
                 )
             batches = ContentBatches(
-                content, self.batch_size, self.checkpoint_every, seed=self.seed
+                content,
+                self.batch_size,
+                self.checkpoint_every,
+                seed=self.seed,
+                num_styles=num_styles,
             )
             samples = content[:4]
         if sample_images is not None:
@@ -209,7 +263,10 @@ class StyleTrainer:
         self.output_dir.mkdir(parents=True, exist_ok=True)
         model = _StyleModel(self.net, self.loss, name="style_model")
         model.compile(optimizer=keras.optimizers.Adam(self.learning_rate))
-        model(self.samples[:1])  # BackupAndRestore needs a built model
+        first = self.samples[:1]
+        if self.style_names:
+            first = {"images": first, "styles": np.zeros((1,), "int32")}
+        model(first)  # BackupAndRestore needs a built model
         epochs = math.ceil(self.steps / self.checkpoint_every)
         clock = _WallClock(self.output_dir / "checkpoint" / "wall_time.json")
         history = model.fit(
@@ -223,9 +280,12 @@ class StyleTrainer:
                 ),
                 clock,
                 _SampleWriter(self.net, self.samples, self.output_dir / "samples"),
+                *([_TimeLimit(self.time_limit_s)] if self.time_limit_s else []),
                 *callbacks,
             ],
         )
+        steps_done = int(keras.ops.convert_to_numpy(model.optimizer.iterations))
+        self.settings["steps"] = steps_done
         logs = history.history
         final = {
             "content": float(logs["content_loss"][-1]),
@@ -239,14 +299,14 @@ class StyleTrainer:
         """Writes `NAME.weights.h5` (float16 storage) and `NAME.json`."""
         weights_path = self.output_dir / f"{self.name}.weights.h5"
         save_weights_float16(self.net, weights_path)
+        names = [p.name if p else None for p in self.style_paths]
+        hashes = [sha256(p) if p else None for p in self.style_paths]
         entry = {
             "name": self.name,
             "file": weights_path.name,
             "sha256": sha256(weights_path),
-            "style_image": self.style_path.name if self.style_path else None,
-            "style_image_sha256": sha256(self.style_path)
-            if self.style_path
-            else None,
+            "style_image": names if self.style_names else names[0],
+            "style_image_sha256": hashes if self.style_names else hashes[0],
             **self.settings,
             "backend": keras.backend.backend(),
             "device": _device(),
@@ -261,15 +321,28 @@ class StyleTrainer:
     def evaluate(self, images, batch_size=4):
         """Mean content and style losses of the network and of the identity.
 
-        Returns `{"stylized": {...}, "identity": {...}}` over `images`.
+        Returns `{"stylized": {...}, "identity": {...}}` over `images`; for a
+        multi-style network, one such dict per style name.
         """
-        results = {"stylized": [], "identity": []}
-        for start in range(0, len(images), batch_size):
-            x = np.asarray(images[start : start + batch_size], "float32")
-            y = self.net(x)
-            results["stylized"].append(self.loss(y, x))
-            results["identity"].append(self.loss(x, x))
-        return {
+        if self.style_names:
+            return {
+                name: evaluate_losses(self.net, self.loss, images, batch_size, i)
+                for i, name in enumerate(self.style_names)
+            }
+        return evaluate_losses(self.net, self.loss, images, batch_size)
+
+
+def evaluate_losses(net, loss, images, batch_size=4, style=None):
+    """Mean content and style losses of `net` (with `style`, for a multi-style
+    network and loss) and of the identity over `images`."""
+    results = {"stylized": [], "identity": []}
+    for start in range(0, len(images), batch_size):
+        x = np.asarray(images[start : start + batch_size], "float32")
+        index = None if style is None else np.full((len(x),), style, "int32")
+        y = net(x) if style is None else net(x, style=style)
+        results["stylized"].append(loss(y, x, index))
+        results["identity"].append(loss(x, x, index))
+    return {
             kind: {
                 key: float(np.mean([float(r[key]) for r in rows]))
                 for key in ("content", "style")
@@ -334,6 +407,21 @@ class _WallClock(keras.callbacks.Callback):
         self.path.unlink(missing_ok=True)
 
 
+class _TimeLimit(keras.callbacks.Callback):
+    """Stops training once `seconds` have passed since it started."""
+
+    def __init__(self, seconds):
+        super().__init__()
+        self.seconds = seconds
+
+    def on_train_begin(self, logs=None):
+        self.deadline = time.time() + self.seconds
+
+    def on_train_batch_end(self, batch, logs=None):
+        if time.time() > self.deadline:
+            self.model.stop_training = True
+
+
 class _SampleWriter(keras.callbacks.Callback):
     """Saves a contact sheet of the current stylization at each checkpoint."""
 
@@ -343,9 +431,10 @@ class _SampleWriter(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         steps = (epoch + 1) * self.params["steps"]
-        stylized = np.asarray(self.net(self.images))
-        sheet = contact_sheet(
-            [list(self.images), list(stylized)],
-            row_labels=["content", f"step {steps}"],
-        )
+        rows, labels = [list(self.images)], ["content"]
+        for name in self.net.style_names or [None]:
+            style = {} if name is None else {"style": name}
+            rows.append(list(np.asarray(self.net(self.images, **style))))
+            labels.append(f"{name or ''} step {steps}".strip())
+        sheet = contact_sheet(rows, row_labels=labels)
         save_image(sheet, self.folder / "latest.png")

@@ -22,6 +22,18 @@ def test_benchmark_cli_writes_every_suite(tmp_path, assets, capsys):
     assert rates[1.0] == 1.0 and rates[0.0] < 0.2  # rate 0 skips the network
     assert [r["rate"] for r in results["training_overhead"]] == [None, 0.5, 1.0]
     assert "### table1" in capsys.readouterr().out
+    (layout,) = results["layouts"]
+    assert layout["speedup"] == (layout["phase_images_per_s"]
+                                 / layout["plain_images_per_s"])
+    full, lite = results["presets"]
+    assert lite["parameters"] < full["parameters"] / 4
+    assert lite["relative_to_full"] == lite["images_per_s"] / full["images_per_s"]
+    mixed = {r["set-up"]: r for r in results["mixed_batches"]}
+    separate = mixed["6 separate networks, a random one per image "
+                     "(RandomStyleTransfer)"]["parameters"]
+    one = mixed["1 single-style network"]["parameters"]
+    shared = mixed["6-style network, a random mix per image"]["parameters"]
+    assert separate == 6 * one and one < shared < 1.01 * one
 
 
 def test_throughput_of_an_unbuilt_network():

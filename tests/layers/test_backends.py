@@ -19,7 +19,10 @@ def test_contracts_on_jax_backend():
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
          str(HERE / "test_random_style_transfer.py"),
+         str(HERE / "test_style_mixing.py"),
          str(HERE.parent / "networks" / "test_transformer_net.py"),
+         str(HERE.parent / "networks" / "test_phase_layout.py"),
+         str(HERE.parent / "networks" / "test_multi_style.py"),
          str(HERE.parent / "selection" / "test_grad_cam.py"),
          str(HERE.parent / "training" / "test_style_trainer.py")],
         env=env, capture_output=True, text=True, timeout=600,

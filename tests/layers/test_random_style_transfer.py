@@ -197,9 +197,9 @@ def test_cost_follows_rate(make_net, monkeypatch):
     calls = []
     original = net.stylize_unit
 
-    def counting(x, backend=None):
+    def counting(x, backend=None, style_weights=None):
         calls.append(1)
-        return original(x, backend=backend)
+        return original(x, backend=backend, style_weights=style_weights)
 
     x = np.random.default_rng(0).uniform(0, 255, (32, 8, 8, 3)).astype("float32")
     layer = RandomStyleTransfer(styles=[net], rate=0.25, seed=0)

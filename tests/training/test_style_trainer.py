@@ -43,6 +43,41 @@ def test_twenty_steps_lower_the_loss(tmp_path):
         keras.ops.convert_to_numpy(trainer.net(x)), atol=2.0)  # float16 storage
 
 
+def test_two_styles_in_one_network_both_improve(tmp_path, assets):
+    keras.utils.set_random_seed(0)
+    stripes = np.stack([(np.sin(np.arange(32) / 2.0) > 0) * 255.0] * 32)
+    stripes = np.repeat(stripes[..., None], 3, axis=-1).astype("uint8")
+    styles = {"vertical": stripes, "horizontal": stripes.transpose(1, 0, 2)}
+    net = TransformerNet(filters=(8, 16, 16), residual_blocks=1, name="pair",
+                         style_names=list(styles))
+    trainer = StyleTrainer(styles, CONTENT, name="pair", network=net,
+                           image_size=32, batch_size=4, steps=60,
+                           checkpoint_every=30, learning_rate=1e-2,
+                           style_weight=1e-4, tv_weight=0.0,
+                           vgg_weights=str(assets / "weights"
+                                           / "vgg19_imagenet_notop.weights.h5"),
+                           output_dir=tmp_path, verbose=0,
+                           style_layers=("conv1_2", "conv2_2"),
+                           content_layers=("conv2_2",))
+    x = CONTENT.astype("float32")
+
+    def total(style, target):
+        index = np.full(len(x), target, "int32")
+        return float(trainer.loss(net(x, style=style), x, index)["total"])
+
+    before = [total(i, i) for i in range(2)]
+    entry = trainer.fit()
+    after = [total(i, i) for i in range(2)]
+    assert after[0] < 0.9 * before[0] and after[1] < 0.9 * before[1]
+    # Each style's row learned its own target, not the other's.
+    assert total(0, 0) < total(1, 0) and total(1, 1) < total(0, 1)
+    assert entry["styles"] == ["vertical", "horizontal"]
+    from keras_style_aug import styles as registry
+
+    loaded = registry.load(tmp_path / "pair.weights.h5")  # names from pair.json
+    assert loaded.style_names == ("vertical", "horizontal")
+
+
 class _Crash(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         self.weights = [w.copy() for w in self.model.net.get_weights()]

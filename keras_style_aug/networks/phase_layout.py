@@ -1,0 +1,221 @@
+"""The transformation network's forward pass in an exact, faster layout.
+
+The paper's network spends most of its time in its full-resolution layers: two
+9x9 convolutions with 3 input or output channels and a 3x3 convolution after a
+nearest-neighbour upsampling. Each is computed here, weight for weight, on a
+half-resolution grid whose channels hold the four sub-pixel phases
+(space-to-depth by 2), where convolutions have 4x the channels and 1/4 the
+positions, a shape accelerators run far closer to their peak:
+
+- a stride-1 9x9 convolution is a 5x5 convolution from the input's phases to
+  the output's phases;
+- nearest upsampling by 2 followed by a 3x3 convolution is one 3x3
+  convolution at the low resolution that writes the four output phases (the
+  "sub-pixel" form); reflection padding of the upsampled map equals edge
+  padding of the low-resolution one;
+- a stride-2 3x3 convolution of a map held as phases is a 2x2 convolution.
+
+Reflection padding of a map held as phases is reflection on one side and
+symmetric padding on the other, phase by phase. The kernels are re-laid out
+from the stored ones on every call by an einsum with constant 0/1 tensors, so
+gradients reach the stored weights and training uses this layout too.
+``reference.py`` holds the plain layout; tests check that both agree.
+"""
+
+import numpy as np
+
+_EPSILON = 1e-5
+
+
+def _phase_taps_9():
+    """[d, c, a, u] = 1 where the 9-tap kernel's tap u links input phase c at
+    cell offset d (0..4, padded by 2 cells) to output phase a."""
+    t = np.zeros((5, 2, 2, 9), "float32")
+    for d in range(5):
+        for c in range(2):
+            for a in range(2):
+                u = 2 * d + c - a
+                if 0 <= u < 9:
+                    t[d, c, a, u] = 1
+    return t
+
+
+def _phase_taps_stride2():
+    """[d, c, u] = 1 where tap u of a stride-2 3x3 kernel reads phase c of
+    cell offset d (0..1, padded by one cell at the start)."""
+    t = np.zeros((2, 2, 3), "float32")
+    for d in range(2):
+        for c in range(2):
+            u = 2 * d + c - 1
+            if 0 <= u < 3:
+                t[d, c, u] = 1
+    return t
+
+
+def _phase_taps_upsample():
+    """[d, a, u] = 1 where tap u of a 3x3 kernel on the x2 upsampled map reads
+    low-resolution offset d (0..2, padded by one) for output phase a."""
+    t = np.zeros((3, 2, 3), "float32")
+    for a in range(2):
+        for u in range(3):
+            t[(a + u - 1) // 2 + 1, a, u] = 1
+    return t
+
+
+_TAPS_9 = _phase_taps_9()
+_TAPS_STRIDE2 = _phase_taps_stride2()
+_TAPS_UPSAMPLE = _phase_taps_upsample()
+
+
+def kernel_9x9_to_phases(b, kernel):
+    """(9, 9, I, O) -> (5, 5, 4I, 4O): phases in, phases out."""
+    t = b.convert_to_tensor(_TAPS_9)
+    k = b.numpy.einsum("dcau,efgv,uvio->decfiago", t, t, kernel)
+    shape = kernel.shape
+    return b.numpy.reshape(k, (5, 5, 4 * shape[2], 4 * shape[3]))
+
+
+def kernel_stride2_to_phases(b, kernel):
+    """(3, 3, I, O) stride 2 -> (2, 2, 4I, O) over the input's phases."""
+    t = b.convert_to_tensor(_TAPS_STRIDE2)
+    k = b.numpy.einsum("dcu,efv,uvio->decfio", t, t, kernel)
+    shape = kernel.shape
+    return b.numpy.reshape(k, (2, 2, 4 * shape[2], shape[3]))
+
+
+def kernel_upsample_to_phases(b, kernel):
+    """(3, 3, I, O) after x2 upsampling -> (3, 3, I, 4O) writing phases."""
+    t = b.convert_to_tensor(_TAPS_UPSAMPLE)
+    k = b.numpy.einsum("dau,egv,uvio->deiago", t, t, kernel)
+    shape = kernel.shape
+    return b.numpy.reshape(k, (3, 3, shape[2], 4 * shape[3]))
+
+
+def space_to_depth(b, x):
+    """(N, H, W, C) -> (N, H/2, W/2, 4C), channels ordered (row phase,
+    column phase, channel)."""
+    n, h, w, c = b.shape(x)
+    x = b.numpy.reshape(x, (n, h // 2, 2, w // 2, 2, c))
+    x = b.numpy.transpose(x, (0, 1, 3, 2, 4, 5))
+    return b.numpy.reshape(x, (n, h // 2, w // 2, 4 * c))
+
+
+def depth_to_space(b, x):
+    """Inverse of `space_to_depth`."""
+    n, h, w, c4 = b.shape(x)
+    c = c4 // 4
+    x = b.numpy.reshape(x, (n, h, w, 2, 2, c))
+    x = b.numpy.transpose(x, (0, 1, 3, 2, 4, 5))
+    return b.numpy.reshape(x, (n, 2 * h, 2 * w, c))
+
+
+def extend(b, x, axis, before, after):
+    """Pads `axis` with copies of the rows `before` (indices from the start)
+    and `after` (negative indices from the end): slices and a concatenation,
+    which every backend and exporter handles."""
+
+    def row(i):
+        index = [slice(None)] * 4
+        index[axis] = slice(i, i + 1 if i != -1 else None)
+        return x[tuple(index)]
+
+    parts = [row(i) for i in before] + [x] + [row(i) for i in after]
+    return b.numpy.concatenate(parts, axis=axis)
+
+
+def pad_symmetric_1(b, x, both_sides=True):
+    """Symmetric (edge) padding by one on the two spatial axes."""
+    after = [-1] if both_sides else []
+    x = extend(b, x, 1, [0], after)
+    return extend(b, x, 2, [0], after)
+
+
+def pad_reflect_phases(b, x):
+    """Reflection padding by 4 of a full-resolution map held as phases
+    `(N, H/2, W/2, 4C)`: 2 cells on each side, phase by phase."""
+    c = x.shape[-1] // 4
+    # Phase 0 rows: reflect before, symmetric after; phase 1: the converse.
+    modes = {0: ([2, 1], [-1, -2]), 1: ([1, 0], [-2, -3])}
+    planes = []
+    for row_phase in range(2):
+        for col_phase in range(2):
+            i = 2 * row_phase + col_phase
+            plane = x[..., i * c : (i + 1) * c]
+            plane = extend(b, plane, 1, *modes[row_phase])
+            planes.append(extend(b, plane, 2, *modes[col_phase]))
+    return b.numpy.concatenate(planes, axis=-1)
+
+
+def instance_norm(b, x, scale, offset, style_weights, phases=1, relu=True):
+    """Instance normalization over positions (and phases) of each channel,
+    then the (per-style) scale and offset; statistics in float32."""
+    n, h, w, c4 = b.shape(x)
+    c = c4 // phases
+    x32 = b.numpy.reshape(b.cast(x, "float32"), (n, h, w, phases, c))
+    mean = b.numpy.mean(x32, axis=(1, 2, 3), keepdims=True)
+    var = b.numpy.mean(b.numpy.square(x32 - mean), axis=(1, 2, 3), keepdims=True)
+    y = (x32 - mean) / b.numpy.sqrt(var + _EPSILON)
+    if style_weights is not None:  # conditional instance norm: (S, C) rows
+        scale = b.numpy.reshape(
+            b.numpy.matmul(style_weights, scale), (n, 1, 1, 1, c)
+        )
+        offset = b.numpy.reshape(
+            b.numpy.matmul(style_weights, offset), (n, 1, 1, 1, c)
+        )
+    y = y * scale + offset
+    if relu:
+        y = b.nn.relu(y)
+    return b.numpy.reshape(b.cast(y, x.dtype), (n, h, w, c4))
+
+
+def conv(b, x, kernel, dtype, stride=1):
+    return b.nn.conv(x, b.cast(kernel, dtype), strides=stride, padding="valid")
+
+
+def reflect_conv(b, x, kernel, dtype, stride=1):
+    pad = kernel.shape[0] // 2
+    x = b.numpy.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]], mode="reflect")
+    return conv(b, x, kernel, dtype, stride)
+
+
+def forward(b, x, params, residual_blocks, style_weights, dtype):
+    """Pre-`tanh` output of the network for `x` in [-1, 1] (sides divisible
+    by 4). `params` are the float32 weights in storage order."""
+    it = iter(params)
+
+    def norm_params():
+        return next(it), next(it), next(it)
+
+    # conv_in: 9x9 over the phases of the reflection-padded input.
+    kernel, scale, offset = norm_params()
+    x = b.numpy.pad(x, [[0, 0], [4, 4], [4, 4], [0, 0]], mode="reflect")
+    x = conv(b, space_to_depth(b, x), kernel_9x9_to_phases(b, kernel), dtype)
+    x = instance_norm(b, x, scale, offset, style_weights, phases=4)
+    # down1: stride-2 3x3 of the full-resolution map = 2x2 over its phases.
+    kernel, scale, offset = norm_params()
+    x = pad_symmetric_1(b, x, both_sides=False)
+    x = conv(b, x, kernel_stride2_to_phases(b, kernel), dtype)
+    x = instance_norm(b, x, scale, offset, style_weights)
+    # down2 and the residual blocks, as they are.
+    kernel, scale, offset = norm_params()
+    x = reflect_conv(b, x, kernel, dtype, stride=2)
+    x = instance_norm(b, x, scale, offset, style_weights)
+    for _ in range(residual_blocks):
+        kernel, scale, offset = norm_params()
+        y = reflect_conv(b, x, kernel, dtype)
+        y = instance_norm(b, y, scale, offset, style_weights)
+        kernel, scale, offset = norm_params()
+        y = reflect_conv(b, y, kernel, dtype)
+        x = x + instance_norm(b, y, scale, offset, style_weights, relu=False)
+    # up1, up2: upsample + 3x3 as sub-pixel convolutions.
+    kernel, scale, offset = norm_params()
+    x = conv(b, pad_symmetric_1(b, x), kernel_upsample_to_phases(b, kernel), dtype)
+    x = depth_to_space(b, instance_norm(b, x, scale, offset, style_weights, 4))
+    kernel, scale, offset = norm_params()
+    x = conv(b, pad_symmetric_1(b, x), kernel_upsample_to_phases(b, kernel), dtype)
+    x = instance_norm(b, x, scale, offset, style_weights, phases=4)
+    # conv_out: 9x9 from phases to phases, then back to full resolution.
+    kernel, bias = next(it), next(it)
+    x = conv(b, pad_reflect_phases(b, x), kernel_9x9_to_phases(b, kernel), dtype)
+    x = x + b.cast(b.numpy.tile(bias, [4]), dtype)
+    return depth_to_space(b, x)
