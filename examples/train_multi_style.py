@@ -125,11 +125,12 @@ def evaluate(args):
             path = Path(args.runs) / name / f"{name}.weights.h5"
             net = registry.load(path)
             index = list(net.style_names).index(style)
-            row[name] = evaluate_losses(net, loss, held_out, style=index)["stylized"]
+            result = evaluate_losses(net, loss, held_out, style=index)
+            row[name] = result["stylized"]
         if style in registry.available():
-            single = evaluate_losses(registry.load(style), loss, held_out)
-            row["single-style"] = single["stylized"]
-            row["identity"] = single["identity"]
+            row["single-style"] = evaluate_losses(
+                registry.load(style), loss, held_out)["stylized"]
+        row["identity"] = result["identity"]
         report["styles"][style] = row
         print(style, json.dumps(row), flush=True)
     out = Path(args.runs) / f"{args.name}_evaluation_{args.eval_size}.json"

@@ -104,7 +104,9 @@ def write_report(manifest):
         "| wall time | content loss (identity) | style loss (identity) |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for name, e in manifest["styles"].items():
+    singles = {n: e for n, e in manifest["styles"].items() if "styles" not in e}
+    multis = {n: e for n, e in manifest["styles"].items() if "styles" in e}
+    for name, e in singles.items():
         ev = e["evaluation"]
         lines.append(
             f"| {name} | {e['style_image']} | {e['steps']} | {e['image_size']} | "
@@ -113,7 +115,7 @@ def write_report(manifest):
             f"{ev['stylized']['content']:.3g} ({ev['identity']['content']:.3g}) | "
             f"{ev['stylized']['style']:.3g} ({ev['identity']['style']:.3g}) |"
         )
-    short = [n for n, e in manifest["styles"].items() if e["steps"] < 20_000]
+    short = [n for n, e in singles.items() if e["steps"] < 20_000]
     if short:
         lines += [
             "",
@@ -125,10 +127,11 @@ def write_report(manifest):
             "`python examples/train_styles.py --steps 20000 --image-size 256 "
             "--publish` on a GPU.",
         ]
+    lines += multi_style_report(multis)
     lines += ["", "Contact sheets (held-out photos, top: content, bottom: stylized):", ""]
-    for name in manifest["styles"]:
+    for name in singles:
         lines.append(f"![{name}]({name}_sheet.png)")
-    settings = next(iter(manifest["styles"].values()), None)
+    settings = next(iter(singles.values()), None)
     if settings:
         lines += [
             "",
@@ -139,6 +142,40 @@ def write_report(manifest):
             f"{settings['learning_rate']}; style weight per style above.",
         ]
     (WEIGHTS / "README.md").write_text("\n".join(lines) + "\n")
+
+
+def multi_style_report(multis):
+    """Per-style held-out losses of the multi-style networks, next to the
+    single-style networks on the same photos at the same size."""
+    if not multis:
+        return []
+    lines = ["", "## Multi-style networks (conditional instance norm)", ""]
+    for name, e in multis.items():
+        lines.append(
+            f"- `{name}`: styles {', '.join(e['styles'])}; {e['steps']} steps of "
+            f"batch {e['batch_size']} at {e['image_size']} px, style weight "
+            f"{e['style_weight']:g}, {e['backend']} / {e['device']}, "
+            f"{e['wall_time_s']:.0f} s"
+            + (f" (restarted from its weights after {e['steps_before_restart']} "
+               "steps, with a fresh optimizer)" if "steps_before_restart" in e
+               else "") + f". Sheet: ![{name}]({name}_sheet.png)")
+    evaluation = next(iter(multis.values())).get("evaluation", {})
+    for size, ev in sorted(evaluation.items(), key=lambda kv: -int(kv[0])):
+        columns = [c for c in next(
+            v for k, v in ev.items() if k != "images") if c != "identity"]
+        lines += [
+            "", f"Held-out losses at {size} px ({ev['images']}), content / style "
+            "(x1e9); identity style loss last. Lower is better for both:", "",
+            "| style | " + " | ".join(columns) + " | identity style |",
+            "| --- | " + " | ".join("---" for _ in columns) + " | --- |"]
+        for style, row in ev.items():
+            if style == "images":
+                continue
+            cells = [f"{row[c]['content']:.3g} / {row[c]['style'] / 1e9:.2f}"
+                     if c in row else "" for c in columns]
+            lines.append(f"| {style} | " + " | ".join(cells) +
+                         f" | {row['identity']['style'] / 1e9:.1f} |")
+    return lines
 
 
 def main():

@@ -26,19 +26,39 @@ class Stylizer(keras.Model):
     Args:
         style: a style name, weights path or `TransformerNet`.
         strength, preserve_color, value_range: as in `RandomStyleTransfer`.
+        style_mix: for a multi-style network, which of its styles: a name or
+            a fixed mix `{name: weight}`.
     """
 
     def __init__(self, style, strength=1.0, preserve_color=False,
-                 value_range=(0, 255), **kwargs):
+                 value_range=(0, 255), style_mix=None, **kwargs):
         super().__init__(**kwargs)
         self.transfer = RandomStyleTransfer(
             styles=[style], rate=1.0, strength=float(strength),
             preserve_color=preserve_color, value_range=value_range)
+        net = self.transfer.networks[0]
+        self.style_mix = style_mix
+        self._mix_weights = None
+        if net.is_multi_style:
+            self._mix_weights = mix_weights(net, style_mix)
+        elif style_mix is not None:
+            raise ValueError(
+                f"{net.name} is a single-style network: leave `style_mix` unset.")
+
+    def build(self, input_shape=None):
+        self.transfer.networks[0].build()  # the only weights, already loaded
+        self.built = True
 
     def call(self, images):
         images = ops.cast(images, self.compute_dtype)
         net = self.transfer.networks[0]
-        stylized = net.stylize_unit(self.transfer.to_unit(images))
+        weights = None
+        if self._mix_weights is not None:
+            weights = ops.broadcast_to(
+                ops.convert_to_tensor(self._mix_weights),
+                (ops.shape(images)[0], len(self._mix_weights)))
+        stylized = net.stylize_unit(self.transfer.to_unit(images),
+                                    style_weights=weights)
         strength = ops.full((ops.shape(images)[0],), self.transfer.strength[0])
         return self.transfer.blend(images, stylized, strength)
 
@@ -46,8 +66,25 @@ class Stylizer(keras.Model):
         return input_shape
 
 
+def mix_weights(net, style_mix):
+    """A multi-style network's weights for a style name or `{name: weight}`."""
+    if style_mix is None:
+        raise ValueError(
+            f"{net.name} holds styles {list(net.style_names)}: pass "
+            "`style_mix`, a name or {name: weight}.")
+    mix = {style_mix: 1.0} if isinstance(style_mix, str) else dict(style_mix)
+    unknown = sorted(set(mix) - set(net.style_names))
+    if unknown or sum(mix.values()) <= 0 or min(mix.values()) < 0:
+        raise ValueError(
+            f"`style_mix` {style_mix!r} must name styles of {net.name} "
+            f"({list(net.style_names)}) with non-negative weights; unknown: "
+            f"{unknown}.")
+    total = sum(mix.values())
+    return np.array([mix.get(n, 0.0) / total for n in net.style_names], "float32")
+
+
 def export_stylizer(style, path, format="tf_saved_model", strength=1.0,
-                    preserve_color=False, check_size=64):
+                    preserve_color=False, check_size=64, style_mix=None):
     """Exports a `Stylizer` and returns the max abs error of the reloaded copy.
 
     Args:
@@ -58,6 +95,7 @@ def export_stylizer(style, path, format="tf_saved_model", strength=1.0,
             `tf2onnx` and `onnxruntime`: `pip install keras-style-aug[export]`).
         check_size: side of the random images used for the reload check; an
             odd size checks the padding too.
+        style_mix: for a multi-style network, a style name or `{name: weight}`.
     """
     if format not in FORMATS:
         raise ValueError(f"`format` must be one of {FORMATS}; received {format!r}.")
@@ -68,7 +106,8 @@ def export_stylizer(style, path, format="tf_saved_model", strength=1.0,
     if isinstance(style, RandomStyleTransfer):
         strength, preserve_color = style.strength[0], style.preserve_color
         style = style.networks[0]
-    stylizer = Stylizer(style, strength=strength, preserve_color=preserve_color)
+    stylizer = Stylizer(style, strength=strength, preserve_color=preserve_color,
+                        style_mix=style_mix)
     inputs = keras.Input((None, None, 3), name="images")
     model = keras.Model(inputs, stylizer(inputs))
     x = np.random.default_rng(0).uniform(

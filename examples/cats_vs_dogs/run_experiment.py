@@ -188,7 +188,8 @@ class Experiment:
 
 
 def _stylizer(mapping, networks, rate, seed, strength):
-    chosen = [net for net in networks if net.name in mapping.values()]
+    chosen = [net for net in networks
+              if set(net.style_names or [net.name]) & set(mapping.values())]
     strength = strength[0] if len(strength) == 1 else tuple(strength)
     return RandomStyleTransfer(styles=chosen, class_styles=mapping, rate=rate,
                                strength=strength, seed=seed)
@@ -269,7 +270,7 @@ def main(argv=None):
         data = load_tfds_cats_vs_dogs(args.image_size, limit=args.tfds_limit)
     experiment = Experiment(args, data)
     candidates = [style_registry.load(s) for s in
-                  (args.styles or style_registry.available())]
+                  (args.styles or style_registry.single_style_names())]
     if not candidates:
         raise SystemExit("No styles available: train or install some first.")
     reference = experiment.fit("none", experiment.train, 0)

@@ -21,7 +21,8 @@ def add_arguments(parser):
     parser.add_argument("--data-dir", required=True,
                         help="folder with one subfolder per class")
     parser.add_argument("--styles", nargs="+", default=None,
-                        help="candidate styles (default: all available)")
+                        help="candidate styles (default: every single-style network; "
+                        "a multi-style network adds each of its styles)")
     parser.add_argument("--images-per-class", type=int, default=8)
     parser.add_argument("--criterion", default="score", choices=CRITERIA)
     parser.add_argument("--layer", default=None, help="Grad-CAM conv layer")
@@ -35,7 +36,7 @@ def run(args):
     if size is None:
         raise ValueError("--classifier needs a fixed input size, e.g. (224, 224, 3).")
     data = load_class_folders(args.data_dir, size, args.images_per_class)
-    candidates = args.styles or styles.available()
+    candidates = args.styles or styles.single_style_names()
     if not candidates:
         raise ValueError("no styles available: pass --styles or install some.")
     selector = GradCamStyleSelector(classifier, candidates, layer_name=args.layer)

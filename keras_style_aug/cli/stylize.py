@@ -8,8 +8,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from keras_style_aug import styles
-from keras_style_aug.layers.random_style_transfer import RandomStyleTransfer
+from keras_style_aug.cli.style_specs import stylizers
 from keras_style_aug.utils.images import image_files as list_images
 from keras_style_aug.utils.images import load_image
 from keras_style_aug.utils.images import save_image
@@ -19,7 +18,9 @@ def add_arguments(parser):
     parser.add_argument("inputs", nargs="+", help="image files or folders")
     parser.add_argument("--output", required=True, help="output folder")
     parser.add_argument("--style", action="append", required=True,
-                        help="style name or .weights.h5 path (repeatable)")
+                        help="style name or .weights.h5 path (repeatable); "
+                        "for a multi-style network NAME:STYLE or "
+                        "NAME:STYLE=W,STYLE=W, or NAME alone for all its styles")
     parser.add_argument("--strength", type=float, default=1.0,
                         help="blend with the original, 0..1 (default 1)")
     parser.add_argument("--preserve-color", action="store_true",
@@ -44,16 +45,8 @@ def image_files(inputs):
 
 def run(args):
     files = image_files(args.inputs)
-    networks = [styles.load(name) for name in args.style]
-    layers = {
-        net.name: RandomStyleTransfer(
-            styles=[net],
-            rate=1.0,
-            strength=args.strength,
-            preserve_color=args.preserve_color,
-        )
-        for net in networks
-    }
+    layers = dict(stylizers(args.style, strength=args.strength,
+                            preserve_color=args.preserve_color))
     out = Path(args.output)
     skipped = []
     for path in tqdm(files, desc="stylize", unit="image"):

@@ -145,8 +145,8 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         every network, then the fixed mixes that `class_styles` names.
 
         Sets `_option_names`, `_option_network` (network index per option)
-        and `_option_mixes` (per multi-style network, an (options, styles)
-        matrix of each option's weights over that network's styles)."""
+        and `_option_mixes` (per network: for a multi-style one, an (options,
+        styles) matrix of each option's weights over its styles; else None)."""
         names, network, rows = [], [], []
         for i, net in enumerate(self.networks):
             for j, style in enumerate(net.style_names or [net.name]):
@@ -181,18 +181,21 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
             names.append(key)
             network.append(owners.pop())
             rows.append({n: w / total for n, w in spec.items()})
-        self._option_names = names
-        self._option_network = network
-        self._option_mixes = {}
-        for i, net in enumerate(self.networks):
-            if net.is_multi_style:
-                self._option_mixes[i] = [
-                    [
-                        (row or {}).get(style, 0.0) if network[o] == i else 0.0
-                        for style in net.style_names
-                    ]
-                    for o, row in enumerate(rows)
-                ]
+        # Tuples, not lists or dicts: TensorFlow's tracking leaves them alone.
+        self._option_names = tuple(names)
+        self._option_network = tuple(network)
+        self._option_mixes = tuple(
+            tuple(
+                tuple(
+                    (row or {}).get(style, 0.0) if network[o] == i else 0.0
+                    for style in net.style_names
+                )
+                for o, row in enumerate(rows)
+            )
+            if net.is_multi_style
+            else None
+            for i, net in enumerate(self.networks)
+        )
         self._num_base_options = len(base)
 
     def _class_style_probabilities(self):
@@ -292,7 +295,7 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         style = b.numpy.sum(b.cast(draw[:, None] >= cumulative, "int32"), axis=-1)
         style = b.numpy.minimum(style, options - 1)
         weights = b.nn.one_hot(style, options, dtype="float32")
-        if self.mix > 0 and self._option_mixes:
+        if self.mix > 0 and any(m is not None for m in self._option_mixes):
             weights = self._random_mixes(b, style, probs, weights, batch, seed)
         style = b.numpy.where(selected, style, -1)
         low, high = self.strength
@@ -306,7 +309,8 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         options = len(self._option_names)
         network = b.convert_to_tensor(self._option_network, "int32")
         multi = b.convert_to_tensor(
-            [i in self._option_mixes for i in self._option_network], "bool"
+            [self._option_mixes[i] is not None for i in self._option_network],
+            "bool",
         )
         drawn_network = b.numpy.take(network, style)
         candidates = (probs > 0) & (network[None, :] == drawn_network[:, None])
@@ -334,7 +338,8 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         if self.data_format == "channels_first":
             images = b.numpy.transpose(images, (0, 2, 3, 1))
         style_index = transformation["style_index"]
-        option_network = b.convert_to_tensor(self._option_network + [-1], "int32")
+        option_network = b.convert_to_tensor(
+            list(self._option_network) + [-1], "int32")
         network = b.numpy.take(
             option_network,
             b.numpy.where(style_index >= 0, style_index, len(self._option_names)),
@@ -342,7 +347,7 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         stylized = self.to_unit(images)
         for i, net in enumerate(self.networks):
             weights = None
-            if i in self._option_mixes:
+            if self._option_mixes[i] is not None:
                 weights = b.numpy.matmul(
                     b.cast(transformation["style_weights"], "float32"),
                     b.convert_to_tensor(self._option_mixes[i], "float32"),

@@ -40,7 +40,8 @@ class GradCamStyleSelector:
     Args:
         classifier: a functional Keras model taking images in 0..255 with one
             sigmoid output (binary) or a softmax over classes.
-        styles: style names, weights-file paths or `TransformerNet`s.
+        styles: style names, weights-file paths or `TransformerNet`s; each
+            style of a multi-style network is a candidate of its own.
         layer_name: conv layer for Grad-CAM; default the last one.
         threshold: heatmap level that counts as "covered".
         batch_size: images per Grad-CAM batch.
@@ -55,6 +56,19 @@ class GradCamStyleSelector:
             s if isinstance(s, TransformerNet) else style_registry.load(s)
             for s in styles
         ]
+        # Candidates: (name, network, style of a multi-style network or None).
+        self.candidates = [
+            (style or net.name, net, style)
+            for net in self.networks
+            for style in (net.style_names or [None])
+        ]
+        names = [name for name, _, _ in self.candidates]
+        if len(set(names)) != len(names):
+            raise ValueError(
+                f"Candidate style names repeat: {names}. Pass either the "
+                "single-style networks or the multi-style network holding "
+                "the same styles, not both."
+            )
         self.layer_name = layer_name
         self.threshold = float(threshold)
         self.batch_size = int(batch_size)
@@ -73,9 +87,10 @@ class GradCamStyleSelector:
                 probs.append(out[:, cls])
         return np.concatenate(cams), np.concatenate(probs)
 
-    def _stylize(self, net, images):
+    def _stylize(self, net, images, style=None):
+        kwargs = {} if style is None else {"style": style}
         return np.concatenate([
-            np.asarray(net(images[s : s + self.batch_size]), "float32")
+            np.asarray(net(images[s : s + self.batch_size], **kwargs), "float32")
             for s in range(0, len(images), self.batch_size)
         ])
 
@@ -106,8 +121,8 @@ class GradCamStyleSelector:
                          "coverage": float(base_region.mean()), "iou": 1.0,
                          "retention": 1.0, "score": None})
             example = {"original": (originals[0], base_cam[0]), "styles": {}}
-            for net in self.networks:
-                stylized = self._stylize(net, originals)
+            for name, net, style in self.candidates:
+                stylized = self._stylize(net, originals, style)
                 cam, p = self._heatmaps_and_probs(stylized, cls)
                 region = cam >= self.threshold
                 union = (region | base_region).sum(axis=(1, 2))
@@ -115,14 +130,14 @@ class GradCamStyleSelector:
                 iou = float(np.mean(np.where(union > 0, inter / np.maximum(union, 1), 1.0)))
                 row = {
                     "class": cls,
-                    "style": net.name,
+                    "style": name,
                     "coverage": float(region.mean()),
                     "iou": iou,
                     "retention": float(p.mean() / max(base_p.mean(), 1e-7)),
                 }
                 row["score"] = row["coverage"] * row["iou"] * row["retention"]
                 rows.append(row)
-                example["styles"][net.name] = (stylized[0], cam[0])
+                example["styles"][name] = (stylized[0], cam[0])
             self._examples[cls] = example
         self.table = rows
         return rows
@@ -153,7 +168,7 @@ class GradCamStyleSelector:
         if not self._examples:
             raise ValueError("Call evaluate(images, labels) before plot().")
         classes = sorted(self._examples)
-        ncols = 1 + len(self.networks)
+        ncols = 1 + len(self.candidates)
         fig, axes = plt.subplots(2 * len(classes), ncols,
                                  figsize=(2.2 * ncols, 4.6 * len(classes)),
                                  squeeze=False)

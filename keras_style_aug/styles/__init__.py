@@ -3,5 +3,6 @@
 from keras_style_aug.styles.registry import available
 from keras_style_aug.styles.registry import load
 from keras_style_aug.styles.registry import manifest
+from keras_style_aug.styles.registry import single_style_names
 
-__all__ = ["available", "load", "manifest"]
+__all__ = ["available", "load", "manifest", "single_style_names"]

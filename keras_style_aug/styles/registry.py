@@ -74,6 +74,20 @@ def available():
     return sorted(names)
 
 
+def single_style_names():
+    """The names in `available()` that are single-style networks."""
+    entries = manifest()["styles"]
+    user = _user_dir()
+
+    def multi(name):
+        entry = entries.get(name)
+        if entry is None and user is not None:
+            entry = _sidecar_entry(user / (name + _WEIGHTS_SUFFIX))
+        return bool((entry or {}).get("styles"))
+
+    return [n for n in available() if not multi(n)]
+
+
 def sha256(path):
     """Hex sha256 of a file."""
     digest = hashlib.sha256()

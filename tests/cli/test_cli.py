@@ -9,16 +9,24 @@ def test_demo_writes_a_contact_sheet(tmp_path, monkeypatch, make_net, capsys):
     user = tmp_path / "user"
     user.mkdir()
     make_net("mine").save_weights(user / "mine.weights.h5")
+    make_net("duo", style_names=["x", "y"]).save_weights(user / "duo.weights.h5")
+    (user / "duo.json").write_text('{"styles": ["x", "y"]}')  # as StyleTrainer
     monkeypatch.setenv("KSA_WEIGHTS_DIR", str(user))
     out = tmp_path / "demo.png"
     assert main(["demo", "--output", str(out), "--size", "64"]) == 0
     sheet = np.asarray(Image.open(out))
-    n_styles = len(registry.available())
-    assert n_styles >= 1
-    # A label column of 110 px, then (original + styles) columns of 64 px.
-    assert sheet.shape[1] == 110 + 64 * (1 + n_styles)
-    assert sheet.shape[0] == 18 + 64 * 3
-    assert f"{n_styles} styles x 3 images" in capsys.readouterr().out
+    # A single-style network is one row; a multi-style one, a row per style
+    # and two mixes (the user's "duo": x, y, their mix, and all = 4 rows).
+    rows = sum(1 if not (net := registry.load(n)).is_multi_style
+               else net.num_styles + 2 for n in registry.available())
+    assert rows >= 5
+    # A label column, then 3 image columns of 64 px; a header, then rows.
+    assert sheet.shape[0] == 18 + 64 * (1 + rows)
+    assert sheet.shape[1] - 64 * 3 >= 110
+    assert f"{rows} styles and mixes x 3 images" in capsys.readouterr().out
+    assert main(["demo", "--output", str(out), "--size", "64", "--styles",
+                 "duo:x", "duo:x=1,y=1"]) == 0
+    assert np.asarray(Image.open(out)).shape[0] == 18 + 64 * 3
 
 
 def test_demo_says_plainly_when_untrained(tmp_path, monkeypatch, capsys):

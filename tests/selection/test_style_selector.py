@@ -47,3 +47,21 @@ def test_selector_errors(make_net):
     selector.evaluate(np.ones((2, 32, 32, 3)), [0, 1])
     with pytest.raises(ValueError, match="criterion"):
         selector.select(criterion="beauty")
+
+
+def test_each_style_of_a_multi_style_network_is_a_candidate(multi, make_net):
+    classifier = quadrant_model("top_left", scale=1e-4)
+    rng = np.random.default_rng(1)
+    images = rng.uniform(0, 100, (4, 32, 32, 3)).astype("float32")
+    labels = np.array([1, 1, 0, 0])
+    selector = GradCamStyleSelector(classifier, [multi], batch_size=4)
+    table = selector.evaluate(images, labels)
+    assert {r["style"] for r in table} == {None, "a", "b", "c"}
+    stylized = selector._examples[1]["styles"]["b"][0]
+    np.testing.assert_allclose(
+        stylized, np.asarray(multi(images[labels == 1], style="b"))[0], atol=1e-3)
+    mapping = selector.select()
+    layer = RandomStyleTransfer(styles=[multi], class_styles=mapping, rate=1.0)
+    assert layer({"images": images, "labels": labels})["images"].shape == images.shape
+    with pytest.raises(ValueError, match="not both"):
+        GradCamStyleSelector(classifier, [multi, make_net("a")])

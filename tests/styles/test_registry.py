@@ -125,3 +125,18 @@ def test_every_shipped_style_changes_an_image():
         layer = RandomStyleTransfer(styles=[name], rate=1.0)
         y = keras.ops.convert_to_numpy(layer(x))
         assert np.abs(y - x).mean() > 5, name
+
+
+def test_multi_style_files_load_with_their_names(tmp_path, monkeypatch, make_net,
+                                                 fake_manifest):
+    user = tmp_path / "user"
+    user.mkdir()
+    make_net("duo", style_names=["x", "y"]).save_weights(user / "duo.weights.h5")
+    make_net("solo").save_weights(user / "solo.weights.h5")
+    monkeypatch.setenv("KSA_WEIGHTS_DIR", str(user))
+    assert styles.load("duo").style_names == ("style_0", "style_1")  # no sidecar
+    (user / "duo.json").write_text('{"styles": ["x", "y"]}')
+    assert styles.load("duo").style_names == ("x", "y")
+    assert "duo" in styles.available()
+    assert "duo" not in styles.single_style_names()
+    assert "solo" in styles.single_style_names()
