@@ -12,11 +12,13 @@ CONTENT = rng.uniform(0, 255, (6, 32, 32, 3)).astype("uint8")
 STYLE = rng.uniform(0, 255, (32, 32, 3)).astype("uint8")
 
 
-def tiny_trainer(tmp_path, steps, **kwargs):
+def tiny_trainer(tmp_path, steps, style=STYLE, **kwargs):
     keras.utils.set_random_seed(0)
-    net = TransformerNet(filters=(8, 16, 16), residual_blocks=1, name="toy")
+    names = list(style) if isinstance(style, dict) else None
+    net = TransformerNet(filters=(8, 16, 16), residual_blocks=1, name="toy",
+                         style_names=names)
     kwargs.setdefault("checkpoint_every", steps)
-    return StyleTrainer(STYLE, kwargs.pop("content", CONTENT), name="toy",
+    return StyleTrainer(style, kwargs.pop("content", CONTENT), name="toy",
                         network=net, image_size=32, batch_size=2, steps=steps,
                         vgg_weights=None, output_dir=tmp_path, verbose=0,
                         style_layers=("conv1_2", "conv2_2"),
@@ -92,13 +94,16 @@ class _Start(keras.callbacks.Callback):
         self.moment_norm = sum(float(np.abs(v).sum()) for v in opt_vars[2:])
 
 
-def test_kill_and_resume_restores_steps_and_optimizer(tmp_path):
+@pytest.mark.parametrize("style", [STYLE, {"a": STYLE, "b": 255 - STYLE}],
+                         ids=["one style", "two styles"])
+def test_kill_and_resume_restores_steps_and_optimizer(tmp_path, style):
     crash = _Crash()
     with pytest.raises(KeyboardInterrupt):
-        tiny_trainer(tmp_path, steps=6, checkpoint_every=3).fit(callbacks=[crash])
+        tiny_trainer(tmp_path, steps=6, style=style, checkpoint_every=3).fit(
+            callbacks=[crash])
     assert (tmp_path / "checkpoint").is_dir()
     start = _Start()
-    entry = tiny_trainer(tmp_path, steps=6, checkpoint_every=3).fit(
+    entry = tiny_trainer(tmp_path, steps=6, style=style, checkpoint_every=3).fit(
         callbacks=[start])
     assert start.iterations == 3  # resumed after the first checkpoint
     assert start.moment_norm > 0  # Adam moments restored, not fresh zeros
@@ -145,3 +150,12 @@ def test_bad_arguments(tmp_path):
         tiny_trainer(tmp_path, steps=0)
     with pytest.raises(ValueError, match="content"):
         tiny_trainer(tmp_path, steps=2, content=np.zeros((2, 8, 8)))
+
+
+def test_time_limit_stops_early_and_records_the_steps_done(tmp_path):
+    trainer = tiny_trainer(tmp_path, steps=50, checkpoint_every=10,
+                           time_limit_s=1e-3)
+    entry = trainer.fit()
+    assert entry["steps"] == 1  # the limit passed during the first step
+    assert (tmp_path / "toy.weights.h5").is_file()
+    assert json.loads((tmp_path / "toy.json").read_text())["steps"] == 1
