@@ -101,8 +101,7 @@ def write_sheet(net, images, path):
         labels.append(style)
     for label, mix in SHEET_MIXES:
         if set(mix) <= set(net.style_names):
-            weights = np.array([mix.get(s, 0.0) for s in net.style_names], "float32")
-            rows.append(list(np.asarray(net(x, style=weights / weights.sum()))))
+            rows.append(list(np.asarray(net(x, style=mix))))
             labels.append(label)
     # One column per style or mix reads better: transpose the grid.
     columns = [list(c) for c in zip(*rows)]
@@ -115,19 +114,21 @@ def evaluate(args):
     _, held_out = content_split(args.eval_size, args.eval_images)
     report = {"images": f"{len(held_out)} BSDS500 test photos, "
                         f"{args.eval_size}px", "styles": {}}
+    networks = {
+        name: registry.load(Path(args.runs) / name / f"{name}.weights.h5")
+        for name in (network_name(args, preset) for preset in args.networks)
+    }
+    singles = registry.available()
     for style in args.styles:
         loss = PerceptualLoss(load_image(asset_path("styles", PAINTINGS[style]),
                                          size=args.eval_size),
                               vgg_weights=str(asset_path(*VGG19)))
         row = {}
-        for preset in args.networks:
-            name = network_name(args, preset)
-            path = Path(args.runs) / name / f"{name}.weights.h5"
-            net = registry.load(path)
+        for name, net in networks.items():
             index = list(net.style_names).index(style)
             result = evaluate_losses(net, loss, held_out, style=index)
             row[name] = result["stylized"]
-        if style in registry.available():
+        if style in singles:
             row["single-style"] = evaluate_losses(
                 registry.load(style), loss, held_out)["stylized"]
         row["identity"] = result["identity"]

@@ -102,13 +102,8 @@ def table1_latency(networks, sizes=(67, 224, 512, 1024), repeats=3):
 def throughput(net, batch_sizes, size=224, policies=("float32",), repeats=3):
     """Images per second of a network at `size` for each batch size and policy."""
     rows = []
-    net.build()
-    weights = net.get_weights()
     for policy in policies:
-        twin = TransformerNet(filters=net.filters,
-                              residual_blocks=net.residual_blocks, dtype=policy)
-        twin.build()
-        twin.set_weights(weights)
+        twin = _twin(net, policy)
         model = _Stylize(RandomStyleTransfer(styles=[twin], rate=1.0, dtype=policy))
         for batch in batch_sizes:
             x = _images(batch, size)
@@ -299,11 +294,10 @@ def mixed_batches(multi, batch, size=224, policy="float32", repeats=5, seed=0):
             "float32"),
     }
     multi_params = twin.count_params()
+    fn = _forward_fn(twin, phase_layout.forward)
     rows = []
     for case, weights in cases.items():
-        w = keras.ops.convert_to_tensor(weights)
-        fn = _forward_fn(twin, phase_layout.forward)
-        seconds = device_seconds(lambda x, w: fn(x, w), [x, w], repeats)
+        seconds = device_seconds(fn, [x, weights], repeats)
         rows.append({"set-up": f"{styles}-style network, {case}",
                      "parameters": multi_params, "images_per_s": batch / seconds})
     singles = [TransformerNet(filters=twin.filters,

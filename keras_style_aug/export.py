@@ -38,12 +38,18 @@ class Stylizer(keras.Model):
             preserve_color=preserve_color, value_range=value_range)
         net = self.transfer.networks[0]
         self.style_mix = style_mix
-        self._mix_weights = None
+        if net.is_multi_style and style_mix is None:
+            raise ValueError(
+                f"{net.name} holds styles {list(net.style_names)}: pass "
+                "`style_mix`, a name or {name: weight}.")
         if net.is_multi_style:
-            self._mix_weights = mix_weights(net, style_mix)
+            if isinstance(style_mix, str):
+                style_mix = {style_mix: 1.0}
+            net.style_weights(style_mix, 1)  # checks the names now
         elif style_mix is not None:
             raise ValueError(
                 f"{net.name} is a single-style network: leave `style_mix` unset.")
+        self._style = style_mix
 
     def build(self, input_shape=None):
         self.transfer.networks[0].build()  # the only weights, already loaded
@@ -52,11 +58,7 @@ class Stylizer(keras.Model):
     def call(self, images):
         images = ops.cast(images, self.compute_dtype)
         net = self.transfer.networks[0]
-        weights = None
-        if self._mix_weights is not None:
-            weights = ops.broadcast_to(
-                ops.convert_to_tensor(self._mix_weights),
-                (ops.shape(images)[0], len(self._mix_weights)))
+        weights = net.style_weights(self._style, ops.shape(images)[0])
         stylized = net.stylize_unit(self.transfer.to_unit(images),
                                     style_weights=weights)
         strength = ops.full((ops.shape(images)[0],), self.transfer.strength[0])
@@ -64,23 +66,6 @@ class Stylizer(keras.Model):
 
     def compute_output_shape(self, input_shape):
         return input_shape
-
-
-def mix_weights(net, style_mix):
-    """A multi-style network's weights for a style name or `{name: weight}`."""
-    if style_mix is None:
-        raise ValueError(
-            f"{net.name} holds styles {list(net.style_names)}: pass "
-            "`style_mix`, a name or {name: weight}.")
-    mix = {style_mix: 1.0} if isinstance(style_mix, str) else dict(style_mix)
-    unknown = sorted(set(mix) - set(net.style_names))
-    if unknown or sum(mix.values()) <= 0 or min(mix.values()) < 0:
-        raise ValueError(
-            f"`style_mix` {style_mix!r} must name styles of {net.name} "
-            f"({list(net.style_names)}) with non-negative weights; unknown: "
-            f"{unknown}.")
-    total = sum(mix.values())
-    return np.array([mix.get(n, 0.0) / total for n in net.style_names], "float32")
 
 
 def export_stylizer(style, path, format="tf_saved_model", strength=1.0,

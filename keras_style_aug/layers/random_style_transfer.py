@@ -279,9 +279,9 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         options = len(self._option_names)
         if self._class_probs is None:
             base = self._num_base_options
-            probs = b.numpy.full((batch, options), 0.0)
-            probs = probs + b.convert_to_tensor(
-                [1.0 / base] * base + [0.0] * (options - base), "float32"
+            uniform = [1.0 / base] * base + [0.0] * (options - base)
+            probs = b.numpy.broadcast_to(
+                b.convert_to_tensor([uniform], "float32"), (batch, options)
             )
         else:
             cls = _class_indices(b, data["labels"], batched)

@@ -275,8 +275,9 @@ class TransformerNet(keras.Model):
         Args:
             images: `(N, H, W, 3)` images.
             style: for a multi-style network, which style: a name, an index,
-                per-image indices `(N,)`, a convex mix `(num_styles,)` or
-                per-image mixes `(N, num_styles)`. Not used otherwise.
+                a mix by name `{name: weight}`, per-image indices `(N,)`, a
+                convex mix `(num_styles,)` or per-image mixes
+                `(N, num_styles)`. Not used otherwise.
         """
         low, high = self.value_range
         x = self._backend.cast(images, self.compute_dtype)
@@ -303,6 +304,8 @@ class TransformerNet(keras.Model):
                 "mixing weights."
             )
         b = backend or self._backend
+        if isinstance(style, dict):
+            style = self._named_mix(style)
         if isinstance(style, str):
             if style not in self.style_names:
                 raise ValueError(
@@ -329,6 +332,20 @@ class TransformerNet(keras.Model):
         if len(style.shape) == 1:
             style = b.numpy.broadcast_to(style[None], (batch_size, self.num_styles))
         return style
+
+    def _named_mix(self, mix):
+        """`{name: weight}` -> the normalized `(num_styles,)` weights."""
+        unknown = sorted(set(mix) - set(self.style_names))
+        if unknown or sum(mix.values()) <= 0 or min(mix.values()) < 0:
+            raise ValueError(
+                f"The mix {mix!r} must name styles of {self.name} "
+                f"({list(self.style_names)}) with non-negative weights; "
+                f"unknown: {unknown}."
+            )
+        total = sum(mix.values())
+        return np.array(
+            [mix.get(n, 0.0) / total for n in self.style_names], "float32"
+        )
 
     def stylize_unit(self, images, backend=None, style_weights=None):
         """Stylizes channels-last images with values in [0, 1].

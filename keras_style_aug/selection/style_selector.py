@@ -52,14 +52,14 @@ class GradCamStyleSelector:
         if not styles:
             raise ValueError("GradCamStyleSelector needs at least one style.")
         self.classifier = classifier
-        self.networks = [
+        networks = [
             s if isinstance(s, TransformerNet) else style_registry.load(s)
             for s in styles
         ]
         # Candidates: (name, network, style of a multi-style network or None).
         self.candidates = [
             (style or net.name, net, style)
-            for net in self.networks
+            for net in networks
             for style in (net.style_names or [None])
         ]
         names = [name for name, _, _ in self.candidates]
