@@ -37,8 +37,10 @@ CONFIGS = {
     "fig7 style 1_2-2_2": (("conv3_3",), ("conv1_2", "conv2_2")),
     "fig7 style 1_2-3_3": (("conv3_3",), ("conv1_2", "conv2_2", "conv3_3")),
     "fig7 style 1_2-4_3 (paper best)": (("conv3_3",), FIVE[:4]),
-    "fig7 style 1_2,2_2,4_3,5_3": (("conv3_3",), ("conv1_2", "conv2_2", "conv4_3",
-                                                  "conv5_3")),
+    "fig7 style 1_2,2_2,4_3,5_3": (
+        ("conv3_3",),
+        ("conv1_2", "conv2_2", "conv4_3", "conv5_3"),
+    ),
 }
 
 
@@ -55,34 +57,53 @@ def main(argv=None):
     vgg = str(asset_path("weights", "vgg19_imagenet_notop.weights.h5"))
     folder = asset_path("content", "bsds500")
     content = load_square_images(folder, args.image_size, limit=args.content_limit)
-    held = np.stack([load_image(p, args.image_size, crop=True)
-                     for p in sorted(folder.glob("test_*"))[:8]]).astype("float32")
+    held = np.stack(
+        [
+            load_image(p, args.image_size, crop=True)
+            for p in sorted(folder.glob("test_*"))[:8]
+        ]
+    ).astype("float32")
     style_path = asset_path("styles", args.style)
-    common = PerceptualLoss(load_image(style_path, size=args.image_size),
-                            vgg_weights=vgg)
+    common = PerceptualLoss(
+        load_image(style_path, size=args.image_size), vgg_weights=vgg
+    )
     rows, table = [list(held[:4])], []
     for name in args.configs:
         content_layers, style_layers = CONFIGS[name]
         run = out / "runs" / name.replace(" ", "_")
         trainer = StyleTrainer(
-            style_path, content, name="study", image_size=args.image_size,
-            steps=args.steps, checkpoint_every=max(1, args.steps // 3),
-            content_layers=content_layers, style_layers=style_layers,
-            vgg_weights=vgg, output_dir=run, sample_images=held[:4], verbose=2)
+            style_path,
+            content,
+            name="study",
+            image_size=args.image_size,
+            steps=args.steps,
+            checkpoint_every=max(1, args.steps // 3),
+            content_layers=content_layers,
+            style_layers=style_layers,
+            vgg_weights=vgg,
+            output_dir=run,
+            sample_images=held[:4],
+            verbose=2,
+        )
         entry = trainer.fit()
         stylized = np.asarray(trainer.net(held))
         measured = common(stylized, held)
         rows.append(list(stylized[:4]))
-        table.append({
-            "config": name, "content_layers": content_layers,
-            "style_layers": style_layers, "final_training_losses": entry["final_losses"],
-            "common_content": float(measured["content"]),
-            "common_style": float(measured["style"]),
-        })
+        table.append(
+            {
+                "config": name,
+                "content_layers": content_layers,
+                "style_layers": style_layers,
+                "final_training_losses": entry["final_losses"],
+                "common_content": float(measured["content"]),
+                "common_style": float(measured["style"]),
+            }
+        )
         shutil.rmtree(run / "checkpoint", ignore_errors=True)
     identity = common(held, held)
-    sheet = contact_sheet(rows, row_labels=["content"] + list(args.configs),
-                          cell=args.image_size)
+    sheet = contact_sheet(
+        rows, row_labels=["content"] + list(args.configs), cell=args.image_size
+    )
     save_image(sheet, out / "layer_study.png")
     lines = [
         f"# Layer study: {args.style}, {args.steps} steps at {args.image_size}px",
@@ -95,9 +116,11 @@ def main(argv=None):
         "| --- | --- | --- | --- | --- |",
     ]
     for r in table:
-        lines.append(f"| {r['config']} | {', '.join(r['content_layers'])} | "
-                     f"{', '.join(r['style_layers'])} | {r['common_content']:.3g} | "
-                     f"{r['common_style']:.3g} |")
+        lines.append(
+            f"| {r['config']} | {', '.join(r['content_layers'])} | "
+            f"{', '.join(r['style_layers'])} | {r['common_content']:.3g} | "
+            f"{r['common_style']:.3g} |"
+        )
     lines += ["", "![layer study](layer_study.png)"]
     (out / "layer_study.md").write_text("\n".join(lines) + "\n")
     (out / "layer_study.json").write_text(json.dumps(table, indent=2) + "\n")

@@ -15,6 +15,7 @@ import numpy as np
 from keras import ops
 
 from keras_style_aug.layers import RandomStyleTransfer
+from keras_style_aug.layers import pixels
 
 FORMATS = ("tf_saved_model", "onnx")
 
@@ -30,25 +31,38 @@ class Stylizer(keras.Model):
             a fixed mix `{name: weight}`.
     """
 
-    def __init__(self, style, strength=1.0, preserve_color=False,
-                 value_range=(0, 255), style_mix=None, **kwargs):
+    def __init__(
+        self,
+        style,
+        strength=1.0,
+        preserve_color=False,
+        value_range=(0, 255),
+        style_mix=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.transfer = RandomStyleTransfer(
-            styles=[style], rate=1.0, strength=float(strength),
-            preserve_color=preserve_color, value_range=value_range)
+            styles=[style],
+            rate=1.0,
+            strength=float(strength),
+            preserve_color=preserve_color,
+            value_range=value_range,
+        )
         net = self.transfer.networks[0]
         self.style_mix = style_mix
         if net.is_multi_style and style_mix is None:
             raise ValueError(
                 f"{net.name} holds styles {list(net.style_names)}: pass "
-                "`style_mix`, a name or {name: weight}.")
+                "`style_mix`, a name or {name: weight}."
+            )
         if net.is_multi_style:
             if isinstance(style_mix, str):
                 style_mix = {style_mix: 1.0}
             net.style_weights(style_mix, 1)  # checks the names now
         elif style_mix is not None:
             raise ValueError(
-                f"{net.name} is a single-style network: leave `style_mix` unset.")
+                f"{net.name} is a single-style network: leave `style_mix` unset."
+            )
         self._style = style_mix
 
     def build(self, input_shape=None):
@@ -59,17 +73,29 @@ class Stylizer(keras.Model):
         images = ops.cast(images, self.compute_dtype)
         net = self.transfer.networks[0]
         weights = net.style_weights(self._style, ops.shape(images)[0])
-        stylized = net.stylize_unit(self.transfer.to_unit(images),
-                                    style_weights=weights)
+        b = self.transfer.backend
+        value_range = self.transfer.value_range
+        stylized_01 = net.forward(
+            pixels.to_01(b, images, value_range), style_weights=weights
+        )
         strength = ops.full((ops.shape(images)[0],), self.transfer.strength[0])
-        return self.transfer.blend(images, stylized, strength)
+        return pixels.blend(
+            b, images, stylized_01, strength, value_range, self.transfer.preserve_color
+        )
 
     def compute_output_shape(self, input_shape):
         return input_shape
 
 
-def export_stylizer(style, path, format="tf_saved_model", strength=1.0,
-                    preserve_color=False, check_size=64, style_mix=None):
+def export_stylizer(
+    style,
+    path,
+    format="tf_saved_model",
+    strength=1.0,
+    preserve_color=False,
+    check_size=64,
+    style_mix=None,
+):
     """Exports a `Stylizer` and returns the max abs error of the reloaded copy.
 
     Args:
@@ -91,12 +117,16 @@ def export_stylizer(style, path, format="tf_saved_model", strength=1.0,
     if isinstance(style, RandomStyleTransfer):
         strength, preserve_color = style.strength[0], style.preserve_color
         style = style.networks[0]
-    stylizer = Stylizer(style, strength=strength, preserve_color=preserve_color,
-                        style_mix=style_mix)
+    stylizer = Stylizer(
+        style, strength=strength, preserve_color=preserve_color, style_mix=style_mix
+    )
     inputs = keras.Input((None, None, 3), name="images")
     model = keras.Model(inputs, stylizer(inputs))
-    x = np.random.default_rng(0).uniform(
-        0, 255, (2, check_size + 1, check_size + 3, 3)).astype("float32")
+    x = (
+        np.random.default_rng(0)
+        .uniform(0, 255, (2, check_size + 1, check_size + 3, 3))
+        .astype("float32")
+    )
     expected = np.asarray(model.predict_on_batch(x))
     model.export(str(path), format=format, verbose=False)
     if format == "tf_saved_model":

@@ -48,42 +48,73 @@ METHODS = BASELINES + STYLE_METHODS
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data-dir", help="folder with one subfolder per class; "
-                   "default: TFDS cats_vs_dogs (downloads)")
+    p.add_argument(
+        "--data-dir",
+        help="folder with one subfolder per class; "
+        "default: TFDS cats_vs_dogs (downloads)",
+    )
     p.add_argument("--tfds-limit", type=int, default=None)
     p.add_argument("--limit-per-class", type=int, default=None)
-    p.add_argument("--quick", action="store_true",
-                   help="frozen base, small images, few epochs (2 CPU cores)")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="frozen base, small images, few epochs (2 CPU cores)",
+    )
     p.add_argument("--image-size", type=int, default=None)
     p.add_argument("--epochs", type=int, default=None)
     p.add_argument("--batch-size", type=int, default=PAPER_TRAINING["batch_size"])
     p.add_argument("--learning-rate", type=float, default=None)
     p.add_argument("--seeds", type=int, default=3, help="seeds, small setting")
-    p.add_argument("--full-seeds", type=int, default=None,
-                   help="seeds, full-training-set setting (default --seeds)")
+    p.add_argument(
+        "--full-seeds",
+        type=int,
+        default=None,
+        help="seeds, full-training-set setting (default --seeds)",
+    )
     p.add_argument("--small-per-class", type=int, default=100)
-    p.add_argument("--styles", nargs="+", default=None,
-                   help="candidate styles (default: all available)")
+    p.add_argument(
+        "--styles",
+        nargs="+",
+        default=None,
+        help="candidate styles (default: all available)",
+    )
     p.add_argument("--style-rate", type=float, default=0.5)
-    p.add_argument("--style-strength", type=float, nargs="+", default=[1.0],
-                   help="blend strength, one value or a (min, max) range")
-    p.add_argument("--select-per-class", type=int, default=8,
-                   help="validation images per class for Grad-CAM selection")
-    p.add_argument("--vgg16-weights", default=None,
-                   help="'imagenet' or a path (default: $KSA_ASSETS file)")
+    p.add_argument(
+        "--style-strength",
+        type=float,
+        nargs="+",
+        default=[1.0],
+        help="blend strength, one value or a (min, max) range",
+    )
+    p.add_argument(
+        "--select-per-class",
+        type=int,
+        default=8,
+        help="validation images per class for Grad-CAM selection",
+    )
+    p.add_argument(
+        "--vgg16-weights",
+        default=None,
+        help="'imagenet' or a path (default: $KSA_ASSETS file)",
+    )
     p.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     p.add_argument("--output", default="outputs/cats_vs_dogs")
     args = p.parse_args(argv)
     quick = {"image_size": 96, "epochs": 4, "learning_rate": 1e-4}
-    paper = {"image_size": 224, "epochs": PAPER_TRAINING["epochs"],
-             "learning_rate": PAPER_TRAINING["learning_rate"]}
+    paper = {
+        "image_size": 224,
+        "epochs": PAPER_TRAINING["epochs"],
+        "learning_rate": PAPER_TRAINING["learning_rate"],
+    }
     for key, value in (quick if args.quick else paper).items():
         if getattr(args, key) is None:
             setattr(args, key, value)
     if args.full_seeds is None:
         args.full_seeds = args.seeds
     if args.vgg16_weights is None:
-        args.vgg16_weights = str(asset_path("weights", "vgg16_imagenet_notop.weights.h5"))
+        args.vgg16_weights = str(
+            asset_path("weights", "vgg16_imagenet_notop.weights.h5")
+        )
     return args
 
 
@@ -104,19 +135,25 @@ class Experiment:
     def _new_classifier(self, seed, augmentation=None):
         keras.utils.set_random_seed(seed)
         model = build_vgg16_classifier(
-            self.shape, weights=self.args.vgg16_weights,
+            self.shape,
+            weights=self.args.vgg16_weights,
             trainable_blocks=0 if self.args.quick else 5,
             augmentation=None if self.args.quick else augmentation,
-            learning_rate=self.args.learning_rate)
+            learning_rate=self.args.learning_rate,
+        )
         base = keras.Model(model.input, model.get_layer("block5_pool").output)
         head = keras.Model(model.get_layer("flatten").input, model.output)
-        head.compile(optimizer=keras.optimizers.Adam(self.args.learning_rate),
-                     loss="binary_crossentropy", metrics=["accuracy"])
+        head.compile(
+            optimizer=keras.optimizers.Adam(self.args.learning_rate),
+            loss="binary_crossentropy",
+            metrics=["accuracy"],
+        )
         return model, base, head
 
     def _features(self, images):
-        return self.base.predict(np.asarray(images, "float32"),
-                                 batch_size=32, verbose=0)
+        return self.base.predict(
+            np.asarray(images, "float32"), batch_size=32, verbose=0
+        )
 
     def fit(self, method, train, seed, mapping=None, networks=()):
         """Trains one classifier; returns it (its head shares the weights)."""
@@ -125,10 +162,16 @@ class Experiment:
         images, labels = train.images.astype("float32"), train.labels
         if method == "style (offline 2x)":
             stylizer = _stylizer(mapping, networks, 1.0, seed, args.style_strength)
-            copies = np.concatenate([
-                np.asarray(stylizer({"images": images[i:i + 16],
-                                     "labels": labels[i:i + 16]})["images"])
-                for i in range(0, len(images), 16)])
+            copies = np.concatenate(
+                [
+                    np.asarray(
+                        stylizer(
+                            {"images": images[i : i + 16], "labels": labels[i : i + 16]}
+                        )["images"]
+                    )
+                    for i in range(0, len(images), 16)
+                ]
+            )
             images = np.concatenate([images, copies])
             labels = np.concatenate([labels, labels])
         if not args.quick:
@@ -138,12 +181,23 @@ class Experiment:
         for _ in range(args.epochs):
             features = fixed
             if features is None:
-                augmented = np.concatenate([
-                    np.asarray(_apply(augment, images[i:i + 32], labels[i:i + 32]))
-                    for i in range(0, len(images), 32)])
+                augmented = np.concatenate(
+                    [
+                        np.asarray(
+                            _apply(augment, images[i : i + 32], labels[i : i + 32])
+                        )
+                        for i in range(0, len(images), 32)
+                    ]
+                )
                 features = self._features(augmented)
-            head.fit(features, labels, batch_size=args.batch_size, epochs=1,
-                     verbose=0, shuffle=True)
+            head.fit(
+                features,
+                labels,
+                batch_size=args.batch_size,
+                epochs=1,
+                verbose=0,
+                shuffle=True,
+            )
         return model
 
     def _fine_tune(self, images, labels, seed, augment):
@@ -157,9 +211,12 @@ class Experiment:
         ds = ds.shuffle(len(images), seed=seed).batch(args.batch_size)
         if per_class:  # class_styles needs the labels: stylize in tf.data
             ds = ds.map(lambda x, y: (_apply(augment, x, y), y))
-        model.fit(ds.prefetch(2), epochs=args.epochs, verbose=2,
-                  validation_data=(self.val.images.astype("float32"),
-                                   self.val.labels))
+        model.fit(
+            ds.prefetch(2),
+            epochs=args.epochs,
+            verbose=2,
+            validation_data=(self.val.images.astype("float32"), self.val.labels),
+        )
         return model
 
     def evaluate(self, model):
@@ -177,30 +234,38 @@ class Experiment:
 
     def select_styles(self, classifier, candidates, output):
         n = self.args.select_per_class
-        index = np.concatenate([np.flatnonzero(self.val.labels == c)[:n]
-                                for c in np.unique(self.val.labels)])
+        index = np.concatenate(
+            [
+                np.flatnonzero(self.val.labels == c)[:n]
+                for c in np.unique(self.val.labels)
+            ]
+        )
         selector = GradCamStyleSelector(classifier, candidates)
-        table = selector.evaluate(self.val.images[index].astype("float32"),
-                                  self.val.labels[index])
+        table = selector.evaluate(
+            self.val.images[index].astype("float32"), self.val.labels[index]
+        )
         mapping = selector.select()
         selector.plot(output / "fig8_gradcam.png", class_names=self.class_names)
         return mapping, table
 
 
 def _stylizer(mapping, networks, rate, seed, strength):
-    chosen = [net for net in networks
-              if set(net.style_names or [net.name]) & set(mapping.values())]
+    chosen = [
+        net
+        for net in networks
+        if set(net.style_names or [net.name]) & set(mapping.values())
+    ]
     strength = strength[0] if len(strength) == 1 else tuple(strength)
-    return RandomStyleTransfer(styles=chosen, class_styles=mapping, rate=rate,
-                               strength=strength, seed=seed)
+    return RandomStyleTransfer(
+        styles=chosen, class_styles=mapping, rate=rate, strength=strength, seed=seed
+    )
 
 
 def _augmentation(method, mapping, networks, seed, args):
     if method in BASELINES:
         return None if method == "none" else baseline_augmentation(method, seed)
     if method == "style (on the fly)":
-        return _stylizer(mapping, networks, args.style_rate, seed,
-                         args.style_strength)
+        return _stylizer(mapping, networks, args.style_rate, seed, args.style_strength)
     return None  # offline expansion: a fixed, enlarged training set
 
 
@@ -212,13 +277,18 @@ def _apply(augment, images, labels):
 
 def write_results(rows, output, header):
     columns = ["clean", *SHIFTS, "shifted (mean)"]
-    lines = [header, "",
-             "| setting | method | " + " | ".join(columns) + " |",
-             "| --- | --- | " + " | ".join("---" for _ in columns) + " |"]
+    lines = [
+        header,
+        "",
+        "| setting | method | " + " | ".join(columns) + " |",
+        "| --- | --- | " + " | ".join("---" for _ in columns) + " |",
+    ]
     summary = {}
     for setting in dict.fromkeys(r["setting"] for r in rows):
         for method in dict.fromkeys(r["method"] for r in rows):
-            runs = [r for r in rows if r["setting"] == setting and r["method"] == method]
+            runs = [
+                r for r in rows if r["setting"] == setting and r["method"] == method
+            ]
             if not runs:
                 continue
             cells = []
@@ -241,8 +311,9 @@ def _plot(summary, path):
 
     settings = list(dict.fromkeys(k[0] for k in summary))
     methods = list(dict.fromkeys(k[1] for k in summary))
-    fig, axes = plt.subplots(1, len(settings), figsize=(6 * len(settings), 4),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(settings), figsize=(6 * len(settings), 4), squeeze=False
+    )
     for ax, setting in zip(axes[0], settings):
         x = np.arange(len(methods))
         for offset, column in ((-0.2, "clean"), (0.2, "shifted (mean)")):
@@ -269,37 +340,53 @@ def main(argv=None):
     else:
         data = load_tfds_cats_vs_dogs(args.image_size, limit=args.tfds_limit)
     experiment = Experiment(args, data)
-    candidates = [style_registry.load(s) for s in
-                  (args.styles or style_registry.single_style_names())]
+    candidates = [
+        style_registry.load(s)
+        for s in (args.styles or style_registry.single_style_names())
+    ]
     if not candidates:
         raise SystemExit("No styles available: train or install some first.")
     reference = experiment.fit("none", experiment.train, 0)
     mapping, table = experiment.select_styles(reference, candidates, output)
     named = {experiment.class_names[c]: s for c, s in mapping.items()}
     print("Grad-CAM chose:", named)
-    (output / "selection.json").write_text(json.dumps(
-        {"mapping": named, "table": table}, indent=2) + "\n")
+    (output / "selection.json").write_text(
+        json.dumps({"mapping": named, "table": table}, indent=2) + "\n"
+    )
     settings = {
         "full": (experiment.train, args.full_seeds),
         f"small ({args.small_per_class}/class)": (
-            experiment.train.per_class(args.small_per_class, seed=0), args.seeds),
+            experiment.train.per_class(args.small_per_class, seed=0),
+            args.seeds,
+        ),
     }
     rows = []
     for setting, (train, seeds) in settings.items():
         for method in args.methods:
             for seed in range(seeds):
                 t = time.time()
-                model = (reference if (setting == "full" and method == "none"
-                                       and seed == 0)
-                         else experiment.fit(method, train, seed, mapping,
-                                             candidates))
+                model = (
+                    reference
+                    if (setting == "full" and method == "none" and seed == 0)
+                    else experiment.fit(method, train, seed, mapping, candidates)
+                )
                 accuracy = experiment.evaluate(model)
-                rows.append({"setting": setting, "method": method, "seed": seed,
-                             "train_images": len(train), "accuracy": accuracy,
-                             "seconds": round(time.time() - t, 1)})
-                print(f"{setting:>18} | {method:>20} | seed {seed} | "
-                      f"clean {accuracy['clean']:.3f} | shifted "
-                      f"{accuracy['shifted (mean)']:.3f}", flush=True)
+                rows.append(
+                    {
+                        "setting": setting,
+                        "method": method,
+                        "seed": seed,
+                        "train_images": len(train),
+                        "accuracy": accuracy,
+                        "seconds": round(time.time() - t, 1),
+                    }
+                )
+                print(
+                    f"{setting:>18} | {method:>20} | seed {seed} | "
+                    f"clean {accuracy['clean']:.3f} | shifted "
+                    f"{accuracy['shifted (mean)']:.3f}",
+                    flush=True,
+                )
     header = (
         f"# Cats vs dogs, {'quick' if args.quick else 'paper'} mode\n\n"
         f"Image size {args.image_size}, epochs {args.epochs}, batch "

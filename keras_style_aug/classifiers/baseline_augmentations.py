@@ -16,19 +16,23 @@ BASELINES = ("none", "pan+crop", "crop+rotate", "rotate+noise", "pan+noise")
 
 def _part(name, seed):
     if name == "pan":
-        return keras.layers.RandomTranslation(0.15, 0.15, fill_mode="reflect",
-                                              seed=seed)
+        return keras.layers.RandomTranslation(
+            0.15, 0.15, fill_mode="reflect", seed=seed
+        )
     if name == "crop":
         return keras.layers.RandomZoom((-0.25, 0.0), fill_mode="reflect", seed=seed)
     if name == "rotate":
         return keras.layers.RandomRotation(0.08, fill_mode="reflect", seed=seed)
     if name == "noise":
         # GaussianNoise takes stddev <= 1: add it in 0..1 units (12/255 here).
-        return keras.Sequential([
-            keras.layers.Rescaling(1 / 255.0),
-            keras.layers.GaussianNoise(0.05, seed=seed),
-            keras.layers.Rescaling(255.0),
-        ], name="noise")
+        return keras.Sequential(
+            [
+                keras.layers.Rescaling(1 / 255.0),
+                keras.layers.GaussianNoise(0.05, seed=seed),
+                keras.layers.Rescaling(255.0),
+            ],
+            name="noise",
+        )
     raise ValueError(name)
 
 
@@ -39,7 +43,7 @@ def baseline_augmentation(name, seed=None):
             f"Unknown baseline augmentation {name!r}; choose one of {BASELINES}."
         )
     parts = [] if name == "none" else name.split("+")
-    layers = [_part(p, None if seed is None else seed + i)
-              for i, p in enumerate(parts)]
-    return keras.Sequential(layers or [keras.layers.Identity()],
-                            name=name.replace("+", "_"))
+    layers = [_part(p, None if seed is None else seed + i) for i, p in enumerate(parts)]
+    return keras.Sequential(
+        layers or [keras.layers.Identity()], name=name.replace("+", "_")
+    )

@@ -23,9 +23,19 @@ every replica with the batch shard it holds.
 import keras
 
 
-def fit_classifier(build_model, x, y=None, epochs=1, batch_size=None,
-                   validation_data=None, strategy=None, distribution=None,
-                   callbacks=(), verbose="auto", shuffle=True):
+def fit_classifier(
+    build_model,
+    x,
+    y=None,
+    epochs=1,
+    batch_size=None,
+    validation_data=None,
+    strategy=None,
+    distribution=None,
+    callbacks=(),
+    verbose="auto",
+    shuffle=True,
+):
     """Builds a compiled model with `build_model()` and fits it.
 
     Args:
@@ -39,8 +49,9 @@ def fit_classifier(build_model, x, y=None, epochs=1, batch_size=None,
         `(model, history)`.
     """
     if strategy is not None and distribution is not None:
-        raise ValueError("Pass either `strategy` (TensorFlow) or `distribution` "
-                         "(JAX), not both.")
+        raise ValueError(
+            "Pass either `strategy` (TensorFlow) or `distribution` (JAX), not both."
+        )
     if strategy is not None and keras.backend.backend() != "tensorflow":
         raise ValueError(
             "`strategy` is a tf.distribute strategy and needs the TensorFlow "
@@ -55,10 +66,16 @@ def fit_classifier(build_model, x, y=None, epochs=1, batch_size=None,
                 model = build_model()
         else:
             model = build_model()
-        history = model.fit(x, y, batch_size=batch_size, epochs=epochs,
-                            validation_data=validation_data,
-                            callbacks=list(callbacks), verbose=verbose,
-                            shuffle=shuffle)
+        history = model.fit(
+            x,
+            y,
+            batch_size=batch_size,
+            epochs=epochs,
+            validation_data=validation_data,
+            callbacks=list(callbacks),
+            verbose=verbose,
+            shuffle=shuffle,
+        )
     finally:
         if distribution is not None:
             keras.distribution.set_distribution(previous)

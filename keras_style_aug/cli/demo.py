@@ -19,10 +19,15 @@ SAMPLES = ("chelsea", "astronaut", "coffee")
 
 def add_arguments(parser):
     parser.add_argument("--output", default="demo.png", help="PNG to write")
-    parser.add_argument("--size", type=int, default=256,
-                        help="shorter side of the stylized images")
-    parser.add_argument("--styles", nargs="+", default=None,
-                        help="styles to show (default: all available)")
+    parser.add_argument(
+        "--size", type=int, default=256, help="shorter side of the stylized images"
+    )
+    parser.add_argument(
+        "--styles",
+        nargs="+",
+        default=None,
+        help="styles to show (default: all available)",
+    )
 
 
 def sample_images(size):

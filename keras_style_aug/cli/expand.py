@@ -11,11 +11,16 @@ from keras_style_aug.data.expansion import expand_folder
 def add_arguments(parser):
     parser.add_argument("--input", required=True, help="folder of <class>/ folders")
     parser.add_argument("--output", required=True)
-    parser.add_argument("--styles", nargs="+", default=None,
-                        help="styles for every class")
-    parser.add_argument("--class-styles", nargs="+", default=None,
-                        metavar="CLASS=STYLE[,STYLE]",
-                        help="styles per class folder, e.g. cat=wave dog=abstract")
+    parser.add_argument(
+        "--styles", nargs="+", default=None, help="styles for every class"
+    )
+    parser.add_argument(
+        "--class-styles",
+        nargs="+",
+        default=None,
+        metavar="CLASS=STYLE[,STYLE]",
+        help="styles per class folder, e.g. cat=wave dog=abstract",
+    )
     parser.add_argument("--copies", type=int, default=1)
     parser.add_argument("--size", type=int, default=None)
     parser.add_argument("--workers", type=int, default=4)
@@ -38,10 +43,18 @@ def run(args):
             if not sep or not names:
                 raise ValueError(f"--class-styles entry {item!r}: use CLASS=STYLE")
             mapping[cls] = nets(names.split(","))
-    summary = expand_folder(args.input, args.output, mapping, copies=args.copies,
-                            size=args.size, workers=args.workers)
-    print(f"wrote {summary['written']} images, skipped "
-          f"{summary['skipped_existing']} already done, "
-          f"{len(summary['unreadable'])} unreadable inputs")
+    summary = expand_folder(
+        args.input,
+        args.output,
+        mapping,
+        copies=args.copies,
+        size=args.size,
+        workers=args.workers,
+    )
+    print(
+        f"wrote {summary['written']} images, skipped "
+        f"{summary['skipped_existing']} already done, "
+        f"{len(summary['unreadable'])} unreadable inputs"
+    )
     for path in summary["unreadable"]:
         print(f"  unreadable: {path}")

@@ -11,8 +11,15 @@ from keras_style_aug.cli import select
 from keras_style_aug.cli import stylize
 from keras_style_aug.cli import train
 
-COMMANDS = {"benchmark": benchmark, "demo": demo, "expand": expand,
-            "export": export, "select": select, "stylize": stylize, "train": train}
+COMMANDS = {
+    "benchmark": benchmark,
+    "demo": demo,
+    "expand": expand,
+    "export": export,
+    "select": select,
+    "stylize": stylize,
+    "train": train,
+}
 
 
 def build_parser():
@@ -22,9 +29,7 @@ def build_parser():
     )
     sub = parser.add_subparsers(dest="command", required=True)
     for name, module in COMMANDS.items():
-        module.add_arguments(
-            sub.add_parser(name, help=module.__doc__.splitlines()[0])
-        )
+        module.add_arguments(sub.add_parser(name, help=module.__doc__.splitlines()[0]))
     return parser
 
 

@@ -16,13 +16,19 @@ from keras_style_aug.selection.style_selector import CRITERIA
 
 
 def add_arguments(parser):
-    parser.add_argument("--classifier", required=True,
-                        help=".keras model taking RGB 0..255 images")
-    parser.add_argument("--data-dir", required=True,
-                        help="folder with one subfolder per class")
-    parser.add_argument("--styles", nargs="+", default=None,
-                        help="candidate styles (default: every single-style network; "
-                        "a multi-style network adds each of its styles)")
+    parser.add_argument(
+        "--classifier", required=True, help=".keras model taking RGB 0..255 images"
+    )
+    parser.add_argument(
+        "--data-dir", required=True, help="folder with one subfolder per class"
+    )
+    parser.add_argument(
+        "--styles",
+        nargs="+",
+        default=None,
+        help="candidate styles (default: every single-style network; "
+        "a multi-style network adds each of its styles)",
+    )
     parser.add_argument("--images-per-class", type=int, default=8)
     parser.add_argument("--criterion", default="score", choices=CRITERIA)
     parser.add_argument("--layer", default=None, help="Grad-CAM conv layer")
@@ -42,12 +48,18 @@ def run(args):
     selector = GradCamStyleSelector(classifier, candidates, layer_name=args.layer)
     table = selector.evaluate(data.images.astype("float32"), data.labels)
     mapping = selector.select(criterion=args.criterion)
-    Path(args.output).write_text(json.dumps({
-        "class_styles": mapping,
-        "class_names": data.class_names,
-        "criterion": args.criterion,
-        "table": table,
-    }, indent=2) + "\n")
+    Path(args.output).write_text(
+        json.dumps(
+            {
+                "class_styles": mapping,
+                "class_names": data.class_names,
+                "criterion": args.criterion,
+                "table": table,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     selector.plot(args.plot, class_names=data.class_names)
     for cls, style in mapping.items():
         print(f"{data.class_names[cls]} (class {cls}): {style}")

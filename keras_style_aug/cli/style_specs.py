@@ -26,7 +26,8 @@ def parse(spec):
         except ValueError:
             raise ValueError(
                 f"Style argument {spec!r}: {part!r} is not STYLE=WEIGHT, e.g. "
-                "paintings6:wave=0.5,udnie=0.5.") from None
+                "paintings6:wave=0.5,udnie=0.5."
+            ) from None
     return name, mix
 
 
@@ -50,13 +51,23 @@ def stylizers(specs, strength=1.0, preserve_color=False, demo_mixes=False):
         if net.is_multi_style and style_mix is None:
             mixes = list(net.style_names)
             if demo_mixes:
-                mixes += [dict.fromkeys(net.style_names[:2], 1.0),
-                          dict.fromkeys(net.style_names, 1.0)]
+                mixes += [
+                    dict.fromkeys(net.style_names[:2], 1.0),
+                    dict.fromkeys(net.style_names, 1.0),
+                ]
         for mix in mixes:
             tag = label(net.name, mix)
             if isinstance(mix, dict) and len(mix) == net.num_styles > 2:
                 tag = f"{net.name}-all {net.num_styles}"
-            result.append((tag, Stylizer(net, strength=strength,
-                                         preserve_color=preserve_color,
-                                         style_mix=mix)))
+            result.append(
+                (
+                    tag,
+                    Stylizer(
+                        net,
+                        strength=strength,
+                        preserve_color=preserve_color,
+                        style_mix=mix,
+                    ),
+                )
+            )
     return result

@@ -17,16 +17,26 @@ from keras_style_aug.utils.images import save_image
 def add_arguments(parser):
     parser.add_argument("inputs", nargs="+", help="image files or folders")
     parser.add_argument("--output", required=True, help="output folder")
-    parser.add_argument("--style", action="append", required=True,
-                        help="style name or .weights.h5 path (repeatable); "
-                        "for a multi-style network NAME:STYLE or "
-                        "NAME:STYLE=W,STYLE=W, or NAME alone for all its styles")
-    parser.add_argument("--strength", type=float, default=1.0,
-                        help="blend with the original, 0..1 (default 1)")
-    parser.add_argument("--preserve-color", action="store_true",
-                        help="keep the original colours")
-    parser.add_argument("--size", type=int, default=None,
-                        help="resize so the shorter side is SIZE")
+    parser.add_argument(
+        "--style",
+        action="append",
+        required=True,
+        help="style name or .weights.h5 path (repeatable); "
+        "for a multi-style network NAME:STYLE or "
+        "NAME:STYLE=W,STYLE=W, or NAME alone for all its styles",
+    )
+    parser.add_argument(
+        "--strength",
+        type=float,
+        default=1.0,
+        help="blend with the original, 0..1 (default 1)",
+    )
+    parser.add_argument(
+        "--preserve-color", action="store_true", help="keep the original colours"
+    )
+    parser.add_argument(
+        "--size", type=int, default=None, help="resize so the shorter side is SIZE"
+    )
 
 
 def image_files(inputs):
@@ -45,8 +55,11 @@ def image_files(inputs):
 
 def run(args):
     files = image_files(args.inputs)
-    layers = dict(stylizers(args.style, strength=args.strength,
-                            preserve_color=args.preserve_color))
+    layers = dict(
+        stylizers(
+            args.style, strength=args.strength, preserve_color=args.preserve_color
+        )
+    )
     out = Path(args.output)
     skipped = []
     for path in tqdm(files, desc="stylize", unit="image"):
@@ -59,5 +72,6 @@ def run(args):
             save_image(stylized, out / f"{path.stem}_{name}.png")
     print(f"wrote {(len(files) - len(skipped)) * len(layers)} images to {out}")
     if skipped:
-        print(f"skipped {len(skipped)} unreadable files: "
-              + ", ".join(map(str, skipped)))
+        print(
+            f"skipped {len(skipped)} unreadable files: " + ", ".join(map(str, skipped))
+        )

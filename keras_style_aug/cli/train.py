@@ -5,11 +5,13 @@ from keras_style_aug.training import StyleTrainer
 
 def add_arguments(parser):
     parser.add_argument("--style-image", required=True, help="the painting")
-    parser.add_argument("--content", required=True,
-                        help="folder of content photos, or 'coco' (TFDS)")
+    parser.add_argument(
+        "--content", required=True, help="folder of content photos, or 'coco' (TFDS)"
+    )
     parser.add_argument("--name", required=True, help="style name")
-    parser.add_argument("--output", default=None,
-                        help="output folder (default runs/NAME)")
+    parser.add_argument(
+        "--output", default=None, help="output folder (default runs/NAME)"
+    )
     parser.add_argument("--network", default="full", choices=["full", "lite"])
     parser.add_argument("--steps", type=int, default=20_000)
     parser.add_argument("--image-size", type=int, default=256)
@@ -17,8 +19,11 @@ def add_arguments(parser):
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument("--style-weight", type=float, default=None)
     parser.add_argument("--checkpoint-every", type=int, default=100)
-    parser.add_argument("--vgg-weights", default="imagenet",
-                        help="'imagenet' or a VGG-19 conv .weights.h5 path")
+    parser.add_argument(
+        "--vgg-weights",
+        default="imagenet",
+        help="'imagenet' or a VGG-19 conv .weights.h5 path",
+    )
 
 
 def run(args):
@@ -40,5 +45,7 @@ def run(args):
         **extra,
     )
     entry = trainer.fit()
-    print(f"wrote {trainer.output_dir / entry['file']}; final losses "
-          f"{entry['final_losses']}")
+    print(
+        f"wrote {trainer.output_dir / entry['file']}; final losses "
+        f"{entry['final_losses']}"
+    )

@@ -4,8 +4,8 @@ from keras_style_aug.data.expansion import expand_folder
 from keras_style_aug.data.image_sets import ImageSet
 from keras_style_aug.data.image_sets import load_class_folders
 from keras_style_aug.data.image_sets import load_tfds_cats_vs_dogs
-from keras_style_aug.data.shifts import SHIFTS
 from keras_style_aug.data.service import stylize_with_service
+from keras_style_aug.data.shifts import SHIFTS
 from keras_style_aug.data.shifts import apply_shift
 
 __all__ = [

@@ -13,7 +13,8 @@ folder records what was made from what.
 >>> src = Path(tempfile.mkdtemp()); (src / "cat").mkdir()
 >>> Image.fromarray(np.zeros((16, 16, 3), "uint8")).save(src / "cat" / "a.png")
 >>> net = TransformerNet.from_preset("lite", name="toy")
->>> summary = expand_folder(src, Path(tempfile.mkdtemp()), {"cat": [net]}, progress=False)
+>>> out = Path(tempfile.mkdtemp())
+>>> summary = expand_folder(src, out, {"cat": [net]}, progress=False)
 >>> summary["written"], summary["skipped_existing"], summary["unreadable"]
 (1, 0, [])
 """
@@ -43,13 +44,21 @@ def plan(input_dir, output_dir, class_networks, copies=1):
             for k in range(copies):
                 net = networks[k % len(networks)]
                 name = f"{path.stem}_{net.name}_{k}.png"
-                jobs.append((path, class_dir.name, net, k,
-                             Path(output_dir) / class_dir.name / name))
+                jobs.append(
+                    (
+                        path,
+                        class_dir.name,
+                        net,
+                        k,
+                        Path(output_dir) / class_dir.name / name,
+                    )
+                )
     return jobs
 
 
-def expand_folder(input_dir, output_dir, class_networks, copies=1, size=None,
-                  workers=4, progress=True):
+def expand_folder(
+    input_dir, output_dir, class_networks, copies=1, size=None, workers=4, progress=True
+):
     """Writes stylized copies of every image under `input_dir/<class>/`.
 
     Args:
@@ -72,15 +81,20 @@ def expand_folder(input_dir, output_dir, class_networks, copies=1, size=None,
             "images, and styles for those classes."
         )
     todo = [j for j in jobs if not j[4].exists()]
-    summary = {"written": 0, "skipped_existing": len(jobs) - len(todo),
-               "unreadable": []}
+    summary = {
+        "written": 0,
+        "skipped_existing": len(jobs) - len(todo),
+        "unreadable": [],
+    }
     output_dir.mkdir(parents=True, exist_ok=True)
     by_source = {}
     for job in todo:
         by_source.setdefault(job[0], []).append(job)
     sources = list(by_source)
-    with ThreadPoolExecutor(workers) as pool, \
-            open(output_dir / "manifest.jsonl", "a") as manifest:
+    with (
+        ThreadPoolExecutor(workers) as pool,
+        open(output_dir / "manifest.jsonl", "a") as manifest,
+    ):
         bar = tqdm(total=len(todo), desc="expand", unit="image", disable=not progress)
         for start in range(0, len(sources), _CHUNK):
             chunk = sources[start : start + _CHUNK]
@@ -93,9 +107,18 @@ def expand_folder(input_dir, output_dir, class_networks, copies=1, size=None,
                 batch = image[None].astype("float32")
                 for _, cls, net, k, out in by_source[source]:
                     save_image(np.asarray(net(batch))[0], out)
-                    manifest.write(json.dumps({
-                        "source": str(source), "class": cls, "style": net.name,
-                        "copy": k, "output": str(out)}) + "\n")
+                    manifest.write(
+                        json.dumps(
+                            {
+                                "source": str(source),
+                                "class": cls,
+                                "style": net.name,
+                                "copy": k,
+                                "output": str(out),
+                            }
+                        )
+                        + "\n"
+                    )
                     manifest.flush()
                     summary["written"] += 1
                     bar.update(1)

@@ -59,7 +59,11 @@ def load_class_folders(folder, size, limit_per_class=None):
     are skipped and counted in the printed summary.
     """
     folder = Path(folder)
-    classes = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    classes = (
+        sorted(p.name for p in folder.iterdir() if p.is_dir())
+        if folder.is_dir()
+        else []
+    )
     if not classes:
         raise ValueError(
             f"{folder} has no class subfolders: expected {folder}/<class>/*.jpg, "
@@ -86,15 +90,16 @@ def load_tfds_cats_vs_dogs(size, limit=None, data_dir=None):
     import tensorflow as tf
     import tensorflow_datasets as tfds
 
-    ds = tfds.load("cats_vs_dogs", split="train", as_supervised=True,
-                   data_dir=data_dir)
+    ds = tfds.load("cats_vs_dogs", split="train", as_supervised=True, data_dir=data_dir)
     if limit:
         ds = ds.take(limit)
 
     def square(image, label):
         image = tf.image.resize_with_crop_or_pad(
             tf.image.resize(image, (size, size), preserve_aspect_ratio=False),
-            size, size)
+            size,
+            size,
+        )
         return tf.cast(tf.clip_by_value(image, 0, 255), tf.uint8), label
 
     images, labels = [], []
@@ -103,5 +108,6 @@ def load_tfds_cats_vs_dogs(size, limit=None, data_dir=None):
         labels.append(label)
     if not images:
         raise ValueError("tfds cats_vs_dogs returned no images.")
-    return ImageSet(np.concatenate(images), np.concatenate(labels).astype(int),
-                    ["cat", "dog"])
+    return ImageSet(
+        np.concatenate(images), np.concatenate(labels).astype(int), ["cat", "dog"]
+    )

@@ -32,8 +32,9 @@ A recipe for real hosts (TensorFlow on every host):
 import keras
 
 
-def stylize_with_service(dataset, layer, service, processing_mode="distributed_epoch",
-                         job_name=None):
+def stylize_with_service(
+    dataset, layer, service, processing_mode="distributed_epoch", job_name=None
+):
     """`dataset.map(layer)`, run by the `tf.data` service at `service`.
 
     Args:
@@ -60,5 +61,8 @@ def stylize_with_service(dataset, layer, service, processing_mode="distributed_e
             f"received {processing_mode!r}."
         )
     mapped = dataset.map(lambda batch: layer(batch, training=True))
-    return mapped.apply(tf.data.experimental.service.distribute(
-        processing_mode=processing_mode, service=service, job_name=job_name))
+    return mapped.apply(
+        tf.data.experimental.service.distribute(
+            processing_mode=processing_mode, service=service, job_name=job_name
+        )
+    )

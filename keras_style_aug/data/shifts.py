@@ -21,10 +21,12 @@ def apply_shift(name, images, seed=0):
     rng = np.random.default_rng(seed)
     images = np.asarray(images, "uint8")
     if name == "blur":
-        return np.stack([
-            np.asarray(Image.fromarray(im).filter(ImageFilter.GaussianBlur(2)))
-            for im in images
-        ])
+        return np.stack(
+            [
+                np.asarray(Image.fromarray(im).filter(ImageFilter.GaussianBlur(2)))
+                for im in images
+            ]
+        )
     if name == "noise":
         noisy = images + rng.normal(0, 25, images.shape)
         return np.clip(noisy, 0, 255).astype("uint8")

@@ -30,6 +30,7 @@ VGG19_LAYERS = {
     for i in range(1, convs + 1)
 }
 
+
 def keras_layer_name(name):
     """`conv3_3` or `block3_conv3` -> `block3_conv3`; unknown names raise."""
     if name in VGG19_LAYERS:

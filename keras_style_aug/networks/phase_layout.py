@@ -19,7 +19,8 @@ Reflection padding of a map held as phases is reflection on one side and
 symmetric padding on the other, phase by phase. The kernels are re-laid out
 from the stored ones on every call by an einsum with constant 0/1 tensors, so
 gradients reach the stored weights and training uses this layout too.
-``reference.py`` holds the plain layout; tests check that both agree.
+``plain_layout.py`` holds the plain layout; tests check that both agree.
+The order of the stages is in ``architecture.forward``.
 """
 
 import numpy as np
@@ -156,12 +157,8 @@ def instance_norm(b, x, scale, offset, style_weights, phases=1, relu=True):
     var = b.numpy.mean(b.numpy.square(x32 - mean), axis=(1, 2, 3), keepdims=True)
     y = (x32 - mean) / b.numpy.sqrt(var + _EPSILON)
     if style_weights is not None:  # conditional instance norm: (S, C) rows
-        scale = b.numpy.reshape(
-            b.numpy.matmul(style_weights, scale), (n, 1, 1, 1, c)
-        )
-        offset = b.numpy.reshape(
-            b.numpy.matmul(style_weights, offset), (n, 1, 1, 1, c)
-        )
+        scale = b.numpy.reshape(b.numpy.matmul(style_weights, scale), (n, 1, 1, 1, c))
+        offset = b.numpy.reshape(b.numpy.matmul(style_weights, offset), (n, 1, 1, 1, c))
     y = y * scale + offset
     if relu:
         y = b.nn.relu(y)
@@ -178,44 +175,76 @@ def reflect_conv(b, x, kernel, dtype, stride=1):
     return conv(b, x, kernel, dtype, stride)
 
 
-def forward(b, x, params, residual_blocks, style_weights, dtype):
-    """Pre-`tanh` output of the network for `x` in [-1, 1] (sides divisible
-    by 4). `params` are the float32 weights in storage order."""
-    it = iter(params)
+class PhaseLayout:
+    """The network's stages in the phase layout (see the module docstring).
 
-    def norm_params():
-        return next(it), next(it), next(it)
+    Between `conv_in` and `down1`, and between `up2` and `conv_out`, the
+    full-resolution map is held as phases `(N, H/2, W/2, 4C)`."""
 
-    # conv_in: 9x9 over the phases of the reflection-padded input.
-    kernel, scale, offset = norm_params()
-    x = b.numpy.pad(x, [[0, 0], [4, 4], [4, 4], [0, 0]], mode="reflect")
-    x = conv(b, space_to_depth(b, x), kernel_9x9_to_phases(b, kernel), dtype)
-    x = instance_norm(b, x, scale, offset, style_weights, phases=4)
-    # down1: stride-2 3x3 of the full-resolution map = 2x2 over its phases.
-    kernel, scale, offset = norm_params()
-    x = pad_symmetric_1(b, x, both_sides=False)
-    x = conv(b, x, kernel_stride2_to_phases(b, kernel), dtype)
-    x = instance_norm(b, x, scale, offset, style_weights)
-    # down2 and the residual blocks, as they are.
-    kernel, scale, offset = norm_params()
-    x = reflect_conv(b, x, kernel, dtype, stride=2)
-    x = instance_norm(b, x, scale, offset, style_weights)
-    for _ in range(residual_blocks):
-        kernel, scale, offset = norm_params()
-        y = reflect_conv(b, x, kernel, dtype)
-        y = instance_norm(b, y, scale, offset, style_weights)
-        kernel, scale, offset = norm_params()
-        y = reflect_conv(b, y, kernel, dtype)
-        x = x + instance_norm(b, y, scale, offset, style_weights, relu=False)
-    # up1, up2: upsample + 3x3 as sub-pixel convolutions.
-    kernel, scale, offset = norm_params()
-    x = conv(b, pad_symmetric_1(b, x), kernel_upsample_to_phases(b, kernel), dtype)
-    x = depth_to_space(b, instance_norm(b, x, scale, offset, style_weights, 4))
-    kernel, scale, offset = norm_params()
-    x = conv(b, pad_symmetric_1(b, x), kernel_upsample_to_phases(b, kernel), dtype)
-    x = instance_norm(b, x, scale, offset, style_weights, phases=4)
-    # conv_out: 9x9 from phases to phases, then back to full resolution.
-    kernel, bias = next(it), next(it)
-    x = conv(b, pad_reflect_phases(b, x), kernel_9x9_to_phases(b, kernel), dtype)
-    x = x + b.cast(b.numpy.tile(bias, [4]), dtype)
-    return depth_to_space(b, x)
+    def __init__(self, b, style_weights, dtype):
+        self.b, self.style_weights, self.dtype = b, style_weights, dtype
+
+    def _norm(self, x, w, relu=True, phases=1):
+        return instance_norm(
+            self.b,
+            x,
+            w["scale"],
+            w["offset"],
+            self.style_weights,
+            phases=phases,
+            relu=relu,
+        )
+
+    def conv_in(self, x, w):
+        """9x9 over the phases of the reflection-padded input."""
+        b = self.b
+        x = b.numpy.pad(x, [[0, 0], [4, 4], [4, 4], [0, 0]], mode="reflect")
+        x = conv(
+            b, space_to_depth(b, x), kernel_9x9_to_phases(b, w["kernel"]), self.dtype
+        )
+        return self._norm(x, w, phases=4)
+
+    def down1(self, x, w):
+        """Stride-2 3x3 of the full-resolution map = 2x2 over its phases."""
+        b = self.b
+        x = pad_symmetric_1(b, x, both_sides=False)
+        x = conv(b, x, kernel_stride2_to_phases(b, w["kernel"]), self.dtype)
+        return self._norm(x, w)
+
+    def down2(self, x, w):
+        x = reflect_conv(self.b, x, w["kernel"], self.dtype, stride=2)
+        return self._norm(x, w)
+
+    def residual_conv(self, x, w, relu):
+        return self._norm(
+            reflect_conv(self.b, x, w["kernel"], self.dtype), w, relu=relu
+        )
+
+    def _upsample_conv(self, x, w):
+        """Nearest x2 upsampling + 3x3 as one sub-pixel convolution."""
+        b = self.b
+        x = conv(
+            b,
+            pad_symmetric_1(b, x),
+            kernel_upsample_to_phases(b, w["kernel"]),
+            self.dtype,
+        )
+        return self._norm(x, w, phases=4)
+
+    def up1(self, x, w):
+        return depth_to_space(self.b, self._upsample_conv(x, w))
+
+    def up2(self, x, w):
+        return self._upsample_conv(x, w)  # stays in phases for conv_out
+
+    def conv_out(self, x, w):
+        """9x9 from phases to phases, then back to full resolution."""
+        b = self.b
+        x = conv(
+            b,
+            pad_reflect_phases(b, x),
+            kernel_9x9_to_phases(b, w["kernel"]),
+            self.dtype,
+        )
+        x = x + b.cast(b.numpy.tile(w["bias"], [4]), self.dtype)
+        return depth_to_space(b, x)

@@ -1,23 +1,23 @@
-"""The image transformation network of Johnson et al. (2016), as the paper uses it.
+"""`TransformerNet`: the image transformation network of Johnson et al. (2016),
+as the paper uses it.
 
 9x9 conv -> two stride-2 3x3 convs -> residual blocks -> two (nearest x2 upsample,
 3x3 conv) stages -> 9x9 conv to RGB. Reflection padding everywhere, instance
 normalization with learned scale and offset after every conv but the last, and a
 ``tanh`` output mapped into the input's value range.
 
-The full-resolution layers run in a faster, exactly equivalent layout (see
-``phase_layout.py``): each 9x9 convolution as a 5x5 convolution over a
-space-to-depth input, each upsample-then-convolve as one convolution that
-writes the four sub-pixel phases, the first stride-2 convolution as a 2x2
-convolution over the space-to-depth feature map. The weights are the paper's,
-weight for weight; ``reference.py`` keeps the plain layout to check this.
+The architecture is written once, in ``architecture.py``: ``conv_layers()``
+names the convolutions and their shapes, ``forward()`` is the network stage by
+stage. Each stage runs in the fast, exactly equivalent phase layout
+(``phase_layout.py``) or in the paper's plain layout (``plain_layout.py``),
+chosen by ``TransformerNet.forward(..., layout=)``.
 
 With ``style_names`` the network holds several styles (Dumoulin et al. 2017,
 conditional instance normalization): only the normalization scales and
 offsets depend on the style, one row per style, and any convex mix of the rows
 is a style too.
 
-The forward pass is written once against a backend namespace (``numpy``, ``nn``,
+The forward pass is written against a backend namespace (``numpy``, ``nn``,
 ``core`` modules), so the same weights run in a model on any Keras backend and,
 through ``keras_style_aug.layers.RandomStyleTransfer``, inside a ``tf.data``
 pipeline whatever the Keras backend is.
@@ -34,12 +34,13 @@ TensorShape([2, 67, 67, 3])
 TensorShape([2, 32, 32, 3])
 """
 
-import h5py
 import keras
 import numpy as np
 from keras.src.utils.backend_utils import DynamicBackend
 
-from keras_style_aug.networks import phase_layout
+from keras_style_aug.networks import architecture
+from keras_style_aug.networks.weights_io import architecture_from_shapes
+from keras_style_aug.networks.weights_io import read_weight_shapes
 
 PRESETS = {
     # The paper's network (Johnson et al. 2016): 1.68 M parameters.
@@ -48,12 +49,17 @@ PRESETS = {
     "lite": {"filters": (16, 32, 64), "residual_blocks": 3},
 }
 
-_MIN_SIDE = 8
+MIN_SIDE = 8
 
 
 @keras.saving.register_keras_serializable(package="keras_style_aug")
 class TransformerNet(keras.Model):
     """Fast style transfer network (Johnson et al. 2016).
+
+    The architecture is written in `keras_style_aug/networks/architecture.py`
+    (`conv_layers()` and `forward()`); this class holds its weights, by layer
+    name (`layer_weights()`), and runs it (`forward()` on [0, 1] images,
+    `__call__` on images in `value_range`).
 
     Args:
         filters: channels of the full-, half- and quarter-resolution stages.
@@ -127,87 +133,70 @@ class TransformerNet(keras.Model):
         return cls(**PRESETS[preset], **kwargs)
 
     # ------------------------------------------------------------------ weights
-    def _layer_specs(self):
-        """(name, kernel size, in channels, out channels, kind) in weight order."""
-        f0, f1, f2 = self.filters
-        specs = [
-            ("conv_in", 9, 3, f0, "norm"),
-            ("down1", 3, f0, f1, "norm"),
-            ("down2", 3, f1, f2, "norm"),
-        ]
-        for i in range(self.residual_blocks):
-            specs += [
-                (f"res{i}_a", 3, f2, f2, "norm"),
-                (f"res{i}_b", 3, f2, f2, "norm"),
-            ]
-        specs += [
-            ("up1", 3, f2, f1, "norm"),
-            ("up2", 3, f1, f0, "norm"),
-            ("conv_out", 9, f0, 3, "bias"),
-        ]
-        return specs
-
     def build(self, input_shape=None):
         if self.built:
             return
+        # One variable per array of `architecture.weight_names()`, created in
+        # that (storage) order and found by name.
         self._params = []
-        for name, k, cin, cout, kind in self._layer_specs():
-            self._params.append(
-                self.add_weight(
-                    shape=(k, k, cin, cout),
-                    initializer="glorot_uniform",
-                    name=f"{name}_kernel",
-                )
-            )
-            norm_shape = (
-                (self.num_styles, cout) if self.is_multi_style else (cout,)
-            )
-            if kind == "norm":
+        self._param_index = {}
+        for layer, k, cin, cout in architecture.conv_layers(
+            self.filters, self.residual_blocks
+        ):
+            norm_shape = (self.num_styles, cout) if self.is_multi_style else (cout,)
+            if layer == "conv_out":
+                arrays = [
+                    ("kernel", (k, k, cin, cout), "glorot_uniform"),
+                    ("bias", (cout,), "zeros"),
+                ]
+            else:
+                arrays = [
+                    ("kernel", (k, k, cin, cout), "glorot_uniform"),
+                    ("scale", norm_shape, "ones"),
+                    ("offset", norm_shape, "zeros"),
+                ]
+            for kind, shape, initializer in arrays:
+                self._param_index[f"{layer}/{kind}"] = len(self._params)
                 self._params.append(
                     self.add_weight(
-                        shape=norm_shape, initializer="ones", name=f"{name}_scale"
+                        shape=shape, initializer=initializer, name=f"{layer}_{kind}"
                     )
                 )
-            self._params.append(
-                self.add_weight(
-                    shape=norm_shape if kind == "norm" else (cout,),
-                    initializer="zeros",
-                    name=f"{name}_offset" if kind == "norm" else f"{name}_bias",
-                )
-            )
         self.built = True
 
-    @staticmethod
-    def architecture_from_shapes(shapes):
-        """`filters`, `residual_blocks` and `num_styles` (1 for a single-style
-        network) that produce these weight shapes.
+    def layer_weights(self, backend=None, dtype="float32"):
+        """`{layer: {kind: tensor}}` for `architecture.forward`, e.g.
+        `["conv_in"]["kernel"]`, cast to `dtype`."""
+        self.build()
+        b = backend or self._backend
+        values = self._param_values(b)
+        weights = {}
+        for name, i in self._param_index.items():
+            layer, kind = name.split("/")
+            weights.setdefault(layer, {})[kind] = b.cast(values[i], dtype)
+        return weights
 
-        `shapes` lists the weight shapes in storage order, as
-        `TransformerNet.save_weights` writes them. Returns `None` when they fit
-        no `TransformerNet`.
-        """
-        shapes = [tuple(s) for s in shapes]
-        blocks, rest = divmod(len(shapes) - 17, 6)
-        if blocks < 0 or rest or len(shapes[0]) != 4 or len(shapes[1]) > 2:
-            return None
-        filters = (shapes[0][3], shapes[3][3], shapes[6][3])
-        num_styles = shapes[1][0] if len(shapes[1]) == 2 else None
-        candidate = TransformerNet(
-            filters=filters,
-            residual_blocks=blocks,
-            style_names=None
-            if num_styles is None
-            else [f"style_{i}" for i in range(num_styles)],
-        )
-        candidate.build()
-        expected = [tuple(v.shape) for v in candidate._params]
-        if expected != shapes:
-            return None
-        return {
-            "filters": filters,
-            "residual_blocks": blocks,
-            "num_styles": num_styles or 1,
-        }
+    def _param_values(self, b):
+        if b.name == keras.backend.backend():
+            return [v.value for v in self._params]
+        # A tf.data pipeline under another Keras backend: the graph is traced
+        # once, so the weights are converted once.
+        return [b.convert_to_tensor(np.asarray(v.numpy())) for v in self._params]
+
+    def clone(self, dtype=None, name=None):
+        """A copy with the same architecture and weights (its own variables),
+        computing under `dtype` (a dtype policy) if given."""
+        self.build()
+        config = self.get_config()
+        if dtype is not None:
+            config["dtype"] = dtype
+        if name is not None:
+            config["name"] = name
+        config.pop("trainable", None)
+        twin = TransformerNet.from_config(config)
+        twin.build()
+        twin.set_weights(self.get_weights())
+        return twin
 
     @classmethod
     def from_weights_file(cls, path, name=None, style_names=None, **kwargs):
@@ -219,8 +208,8 @@ class TransformerNet(keras.Model):
         Raises `ValueError` naming the file when it is not a readable
         `TransformerNet` weights file.
         """
-        shapes = _read_weight_shapes(path)
-        arch = cls.architecture_from_shapes(shapes)
+        shapes = read_weight_shapes(path)
+        arch = architecture_from_shapes(shapes)
         if arch is None:
             raise ValueError(
                 f"{path} holds weights of shapes {shapes[:3]}... that fit no "
@@ -228,15 +217,14 @@ class TransformerNet(keras.Model):
                 "TransformerNet.save_weights() or StyleTrainer."
             )
         num_styles = arch.pop("num_styles")
-        multi = len(shapes[1]) == 2
-        if multi and style_names is None:
+        if num_styles and style_names is None:
             style_names = [f"style_{i}" for i in range(num_styles)]
         if style_names is not None and (
-            not multi or len(style_names) != num_styles
+            not num_styles or len(style_names) != num_styles
         ):
             raise ValueError(
-                f"{path} holds a network of {num_styles} style(s)"
-                f"{'' if multi else ' (single-style)'}, but style_names="
+                f"{path} holds a network of {num_styles or 1} style(s)"
+                f"{'' if num_styles else ' (single-style)'}, but style_names="
                 f"{list(style_names)} names {len(style_names)}. Pass one name "
                 "per style, or none for a single-style file."
             )
@@ -248,14 +236,14 @@ class TransformerNet(keras.Model):
     def load_weights(self, filepath, skip_mismatch=False, **kwargs):
         """Loads a `.weights.h5` file; float16 files are cast to float32."""
         self.build()
-        shapes = _read_weight_shapes(filepath)
+        shapes = read_weight_shapes(filepath)
         expected = [tuple(v.shape) for v in self._params]
         if shapes != expected:
-            arch = self.architecture_from_shapes(shapes)
+            arch = architecture_from_shapes(shapes)
             found = (
                 f"a network with filters={arch['filters']}, "
                 f"residual_blocks={arch['residual_blocks']} and "
-                f"{arch['num_styles']} style(s)"
+                f"{arch['num_styles'] or 1} style(s)"
                 if arch
                 else f"{len(shapes)} arrays that fit no TransformerNet"
             )
@@ -281,9 +269,9 @@ class TransformerNet(keras.Model):
         """
         low, high = self.value_range
         x = self._backend.cast(images, self.compute_dtype)
-        unit = (x - low) / (high - low)
         weights = self.style_weights(style, self._backend.shape(x)[0])
-        return self.stylize_unit(unit, style_weights=weights) * (high - low) + low
+        stylized_01 = self.forward((x - low) / (high - low), style_weights=weights)
+        return stylized_01 * (high - low) + low
 
     def style_weights(self, style, batch_size, backend=None):
         """`style` (see `call`) -> `(batch_size, num_styles)` mixing weights.
@@ -293,8 +281,7 @@ class TransformerNet(keras.Model):
         if not self.is_multi_style:
             if style is not None:
                 raise ValueError(
-                    f"{self.name} is a single-style network: call it without "
-                    "`style`."
+                    f"{self.name} is a single-style network: call it without `style`."
                 )
             return None
         if style is None:
@@ -343,19 +330,22 @@ class TransformerNet(keras.Model):
                 f"unknown: {unknown}."
             )
         total = sum(mix.values())
-        return np.array(
-            [mix.get(n, 0.0) / total for n in self.style_names], "float32"
-        )
+        return np.array([mix.get(n, 0.0) / total for n in self.style_names], "float32")
 
-    def stylize_unit(self, images, backend=None, style_weights=None):
-        """Stylizes channels-last images with values in [0, 1].
+    def forward(self, images, style_weights=None, layout="phase", backend=None):
+        """Stylizes channels-last images with values in [0, 1] (returned in
+        [0, 1]): the one entry every runner (the layer, export, benchmarks,
+        tests) goes through.
 
         Args:
-            images: `(N, H, W, 3)` tensor in [0, 1].
-            backend: a `DynamicBackend`; pass a `tf.data` layer's backend to
-                run with TensorFlow ops whatever the Keras backend is.
+            images: `(N, H, W, 3)` tensor in [0, 1], any size of at least 8x8
+                (reflection-padded to a multiple of 4, cropped back).
             style_weights: `(N, num_styles)` mixing weights, for a multi-style
                 network (see `style_weights()`).
+            layout: `"phase"` (fast, default) or `"plain"` (the paper's
+                drawing); both compute the same function.
+            backend: a `DynamicBackend`; pass a `tf.data` layer's backend to
+                run with TensorFlow ops whatever the Keras backend is.
         """
         self.build()
         b = backend or self._backend
@@ -365,39 +355,21 @@ class TransformerNet(keras.Model):
                 "`style_weights` (see TransformerNet.style_weights)."
             )
         dtype = self.compute_dtype
-        x = b.cast(images, dtype) * 2.0 - 1.0
-        shape = b.shape(x)
-        height, width = shape[1], shape[2]
-        if isinstance(height, int) and isinstance(width, int):
-            if min(height, width) < _MIN_SIDE:
-                raise ValueError(
-                    f"TransformerNet needs images of at least {_MIN_SIDE}x"
-                    f"{_MIN_SIDE} pixels; received {height}x{width}. Resize "
-                    "the images first."
-                )
-        # (4 - h % 4) % 4 rather than (-h) % 4: exporters (ONNX) get the sign
-        # of a modulo of a negative dynamic size wrong.
-        x = b.numpy.pad(
+        x = b.cast(images, dtype) * 2.0 - 1.0  # the network works in [-1, 1]
+        check_min_side(b, x, "TransformerNet")
+        height, width = b.shape(x)[1:3]
+        x = _pad_to_multiple_of_4(b, x, height, width)
+        x = architecture.forward(
+            b,
             x,
-            [[0, 0], [0, (4 - height % 4) % 4], [0, (4 - width % 4) % 4], [0, 0]],
-            mode="reflect",
-        )
-        params = self._params_for(b, "float32")
-        x = phase_layout.forward(
-            b, x, params, self.residual_blocks, style_weights, dtype
+            self.layer_weights(b),
+            self.residual_blocks,
+            style_weights,
+            dtype,
+            layout=layout,
         )
         x = (b.numpy.tanh(x) + 1.0) * 0.5
         return x[:, :height, :width, :]
-
-    def _params_for(self, backend, dtype):
-        if backend.name == keras.backend.backend():
-            return [backend.cast(v.value, dtype) for v in self._params]
-        # A tf.data pipeline under another Keras backend: the graph is traced
-        # once, so the weights are converted once.
-        return [
-            backend.cast(backend.convert_to_tensor(np.asarray(v.numpy())), dtype)
-            for v in self._params
-        ]
 
     def compute_output_shape(self, input_shape):
         return input_shape
@@ -409,9 +381,7 @@ class TransformerNet(keras.Model):
                 "filters": list(self.filters),
                 "residual_blocks": self.residual_blocks,
                 "value_range": list(self.value_range),
-                "style_names": list(self.style_names)
-                if self.style_names
-                else None,
+                "style_names": list(self.style_names) if self.style_names else None,
             }
         )
         return config
@@ -423,15 +393,31 @@ class TransformerNet(keras.Model):
         return cls(**config)
 
 
-def _read_weight_shapes(path):
-    """Shapes of the arrays in a Keras `.weights.h5` file, in storage order."""
-    try:
-        with h5py.File(path, "r") as f:
-            group = f["vars"]
-            return [tuple(group[str(i)].shape) for i in range(len(group))]
-    except (OSError, KeyError) as e:
-        raise ValueError(
-            f"{path} is not a readable TransformerNet weights file ({e}). "
-            "It may be truncated or corrupt: delete it and download or train "
-            "it again."
-        ) from None
+def check_min_side(b, images, who):
+    """A clear error for `(N, H, W, C)` images under `MIN_SIDE` pixels; for
+    sizes unknown until run time (a TensorFlow graph: tf.data), an
+    assertion with the same message."""
+    height, width = b.core.shape(images)[1:3]
+    message = (
+        f"{who} needs images of at least {MIN_SIDE}x{MIN_SIDE} pixels"
+        "{}. Resize or filter out smaller images first."
+    )
+    if isinstance(height, int) and isinstance(width, int):
+        if min(height, width) < MIN_SIDE:
+            raise ValueError(message.format(f"; received {height}x{width}"))
+    elif b.name == "tensorflow":
+        import tensorflow as tf
+
+        tf.debugging.assert_greater_equal(
+            tf.minimum(height, width), MIN_SIDE, message=message.format("")
+        )
+
+
+def _pad_to_multiple_of_4(b, x, height, width):
+    """Reflection padding at the bottom and right to sides divisible by 4."""
+    # (4 - h % 4) % 4 rather than (-h) % 4: exporters (ONNX) get the sign of
+    # a modulo of a negative dynamic size wrong.
+    pad_h, pad_w = (4 - height % 4) % 4, (4 - width % 4) % 4
+    if isinstance(pad_h, int) and isinstance(pad_w, int) and not (pad_h or pad_w):
+        return x  # torch's reflect pad refuses all-zero widths
+    return b.numpy.pad(x, [[0, 0], [0, pad_h], [0, pad_w], [0, 0]], mode="reflect")

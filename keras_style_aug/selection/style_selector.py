@@ -47,8 +47,9 @@ class GradCamStyleSelector:
         batch_size: images per Grad-CAM batch.
     """
 
-    def __init__(self, classifier, styles, layer_name=None, threshold=0.5,
-                 batch_size=8):
+    def __init__(
+        self, classifier, styles, layer_name=None, threshold=0.5, batch_size=8
+    ):
         if not styles:
             raise ValueError("GradCamStyleSelector needs at least one style.")
         self.classifier = classifier
@@ -89,10 +90,12 @@ class GradCamStyleSelector:
 
     def _stylize(self, net, images, style=None):
         kwargs = {} if style is None else {"style": style}
-        return np.concatenate([
-            np.asarray(net(images[s : s + self.batch_size], **kwargs), "float32")
-            for s in range(0, len(images), self.batch_size)
-        ])
+        return np.concatenate(
+            [
+                np.asarray(net(images[s : s + self.batch_size], **kwargs), "float32")
+                for s in range(0, len(images), self.batch_size)
+            ]
+        )
 
     def evaluate(self, images, labels):
         """Scores every (class, style) pair; returns and keeps the table.
@@ -117,9 +120,16 @@ class GradCamStyleSelector:
             originals = images[labels == cls]
             base_cam, base_p = self._heatmaps_and_probs(originals, cls)
             base_region = base_cam >= self.threshold
-            rows.append({"class": cls, "style": None,
-                         "coverage": float(base_region.mean()), "iou": 1.0,
-                         "retention": 1.0, "score": None})
+            rows.append(
+                {
+                    "class": cls,
+                    "style": None,
+                    "coverage": float(base_region.mean()),
+                    "iou": 1.0,
+                    "retention": 1.0,
+                    "score": None,
+                }
+            )
             example = {"original": (originals[0], base_cam[0]), "styles": {}}
             for name, net, style in self.candidates:
                 stylized = self._stylize(net, originals, style)
@@ -127,7 +137,9 @@ class GradCamStyleSelector:
                 region = cam >= self.threshold
                 union = (region | base_region).sum(axis=(1, 2))
                 inter = (region & base_region).sum(axis=(1, 2))
-                iou = float(np.mean(np.where(union > 0, inter / np.maximum(union, 1), 1.0)))
+                iou = float(
+                    np.mean(np.where(union > 0, inter / np.maximum(union, 1), 1.0))
+                )
                 row = {
                     "class": cls,
                     "style": name,
@@ -147,8 +159,9 @@ class GradCamStyleSelector:
         if self.table is None:
             raise ValueError("Call evaluate(images, labels) before select().")
         if criterion not in CRITERIA:
-            raise ValueError(f"`criterion` must be one of {CRITERIA}; "
-                             f"received {criterion!r}.")
+            raise ValueError(
+                f"`criterion` must be one of {CRITERIA}; received {criterion!r}."
+            )
         mapping = {}
         for cls in sorted({r["class"] for r in self.table}):
             rows = [r for r in self.table if r["class"] == cls and r["style"]]
@@ -169,9 +182,12 @@ class GradCamStyleSelector:
             raise ValueError("Call evaluate(images, labels) before plot().")
         classes = sorted(self._examples)
         ncols = 1 + len(self.candidates)
-        fig, axes = plt.subplots(2 * len(classes), ncols,
-                                 figsize=(2.2 * ncols, 4.6 * len(classes)),
-                                 squeeze=False)
+        fig, axes = plt.subplots(
+            2 * len(classes),
+            ncols,
+            figsize=(2.2 * ncols, 4.6 * len(classes)),
+            squeeze=False,
+        )
         scores = {(r["class"], r["style"]): r for r in self.table}
         for i, cls in enumerate(classes):
             example = self._examples[cls]

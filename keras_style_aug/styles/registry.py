@@ -5,11 +5,16 @@ A style name resolves, in order, to
 2. ``$KSA_WEIGHTS_DIR/<file>``;
 3. the repository's ``weights/<file>`` (source checkouts);
 4. the Keras cache, ``$KERAS_HOME/keras_style_aug/<file>`` (``~/.keras`` by default);
-5. a download from ``$KSA_WEIGHTS_URL`` or the manifest's ``base_url``, checked
-   against the manifest's sha256 before it is cached.
+5. a download from ``$KSA_WEIGHTS_URL`` or the manifest's ``base_url`` (for
+   styles the wheel does not carry), checked against the manifest's sha256
+   before it is cached.
 
-Files of styles listed in ``weights/manifest.json`` are checked against their
-sha256 wherever they are found.
+The shipped styles install with the package (``keras_style_aug/weights/``), so
+a wheel stylizes with no network access. Files of styles listed in
+``weights/manifest.json`` are checked against their sha256 wherever they are
+found. A download has connect and read timeouts (``$KSA_DOWNLOAD_TIMEOUT``
+seconds, 30 by default), is written under a temporary name and renamed once
+its sha256 matches, so an interrupted one leaves nothing behind.
 
 >>> from keras_style_aug import styles
 >>> isinstance(styles.available(), list)
@@ -19,9 +24,9 @@ True
 import hashlib
 import json
 import os
+import tempfile
+import urllib.request
 from pathlib import Path
-
-import keras
 
 from keras_style_aug.networks import TransformerNet
 
@@ -35,8 +40,7 @@ def _bundled_weights_dir():
         if (folder / "manifest.json").is_file():
             return folder
     raise FileNotFoundError(
-        "keras_style_aug's weights/manifest.json is missing: reinstall the "
-        "package."
+        "keras_style_aug's weights/manifest.json is missing: reinstall the package."
     )
 
 
@@ -68,8 +72,7 @@ def available():
     user = _user_dir()
     if user and user.is_dir():
         names.update(
-            p.name[: -len(_WEIGHTS_SUFFIX)]
-            for p in user.glob("*" + _WEIGHTS_SUFFIX)
+            p.name[: -len(_WEIGHTS_SUFFIX)] for p in user.glob("*" + _WEIGHTS_SUFFIX)
         )
     return sorted(names)
 
@@ -152,34 +155,58 @@ def _check_hash(name, path, expected):
 
 
 def _download(name, entry):
-    base_url = os.environ.get("KSA_WEIGHTS_URL") or manifest()["base_url"]
+    base_url = os.environ.get("KSA_WEIGHTS_URL") or manifest().get("base_url")
     folder = cache_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / entry["file"]
-    try:
-        path = keras.utils.get_file(
-            fname=entry["file"],
-            origin=base_url.rstrip("/") + "/" + entry["file"],
-            file_hash=entry["sha256"],
-            hash_algorithm="sha256",
-            cache_dir=str(folder.parent),
-            cache_subdir=folder.name,
-        )
-    except ValueError as e:
-        target.unlink(missing_ok=True)
-        raise ValueError(
-            f"The download of style {name!r} from {base_url} does not match "
-            f"the manifest's sha256 ({e}); nothing was cached. Check "
-            "KSA_WEIGHTS_URL, or place a good copy in KSA_WEIGHTS_DIR."
-        ) from None
-    except Exception as e:
-        target.unlink(missing_ok=True)
+    if not base_url:
         raise OSError(
-            f"Could not download style {name!r} from {base_url} ({e}). Without "
-            f"network access, copy {entry['file']} into KSA_WEIGHTS_DIR or "
-            f"{folder}."
+            f"Style {name!r} is listed in the manifest but its file "
+            f"{entry['file']} is not installed, and no download host is set "
+            "(the manifest's base_url is empty). Set KSA_WEIGHTS_URL to a "
+            f"mirror that serves {entry['file']}, or copy the file into "
+            f"KSA_WEIGHTS_DIR or {folder}."
+        )
+    url = base_url.rstrip("/") + "/" + entry["file"]
+    folder.mkdir(parents=True, exist_ok=True)
+    timeout = float(os.environ.get("KSA_DOWNLOAD_TIMEOUT", "30"))
+    handle, partial = tempfile.mkstemp(
+        prefix=entry["file"] + ".", suffix=".part", dir=folder
+    )
+    partial = Path(partial)
+    try:
+        digest = hashlib.sha256()
+        with os.fdopen(handle, "wb") as out:
+            with urllib.request.urlopen(url, timeout=timeout) as response:
+                expected = response.headers.get("Content-Length")
+                received = 0
+                for block in iter(lambda: response.read(1 << 20), b""):
+                    digest.update(block)
+                    out.write(block)
+                    received += len(block)
+        if expected is not None and received != int(expected):
+            raise ConnectionError(
+                f"the connection closed after {received} of {expected} bytes"
+            )
+        if digest.hexdigest() != entry["sha256"]:
+            raise ValueError(
+                f"The download of style {name!r} from {url} has sha256 "
+                f"{digest.hexdigest()}, but the manifest expects "
+                f"{entry['sha256']}; nothing was cached. Check KSA_WEIGHTS_URL, "
+                "or place a good copy in KSA_WEIGHTS_DIR."
+            )
+        target = folder / entry["file"]
+        os.replace(partial, target)
+        return target
+    except ValueError:
+        raise
+    except Exception as e:
+        raise OSError(
+            f"Could not download style {name!r} from {url} ({type(e).__name__}: "
+            f"{e}). Without network access, copy {entry['file']} into "
+            f"KSA_WEIGHTS_DIR or {folder}; for a stalled host, "
+            "KSA_DOWNLOAD_TIMEOUT sets the timeout in seconds."
         ) from None
-    return Path(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _sidecar_entry(path):

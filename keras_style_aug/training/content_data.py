@@ -1,6 +1,5 @@
 """Content images for style training: a folder, a `tf.data.Dataset` or COCO."""
 
-
 import keras
 import numpy as np
 
@@ -33,8 +32,7 @@ class ContentBatches(keras.utils.PyDataset):
     inputs are `{"images", "styles"}` with a random style index per image.
     """
 
-    def __init__(self, images, batch_size, steps, seed=0, num_styles=None,
-                 **kwargs):
+    def __init__(self, images, batch_size, steps, seed=0, num_styles=None, **kwargs):
         super().__init__(**kwargs)
         if len(images) == 0:
             raise ValueError("ContentBatches needs at least one content image.")
@@ -81,9 +79,11 @@ def tf_dataset_batches(dataset, size, batch_size, num_styles=None, seed=0):
         .map(lambda x: (x, x))
     )
     if num_styles is not None:
-        styles = tf.data.Dataset.random(seed=seed).map(
-            lambda r: tf.cast(r % num_styles, tf.int32)
-        ).batch(batch_size)
+        styles = (
+            tf.data.Dataset.random(seed=seed)
+            .map(lambda r: tf.cast(r % num_styles, tf.int32))
+            .batch(batch_size)
+        )
         batches = tf.data.Dataset.zip(batches, styles).map(
             lambda pair, s: ({"images": pair[0], "styles": s}, pair[1])
         )

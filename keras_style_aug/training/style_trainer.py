@@ -33,23 +33,24 @@ Example (random VGG weights and 8 steps keep it quick and offline):
 
 import json
 import math
-import platform
-import time
 from pathlib import Path
 
-import h5py
 import keras
 import numpy as np
 
 from keras_style_aug.losses import PerceptualLoss
 from keras_style_aug.networks import TransformerNet
+from keras_style_aug.networks.weights_io import save_weights_float16
 from keras_style_aug.styles.registry import sha256
+from keras_style_aug.training.callbacks import SampleWriter
+from keras_style_aug.training.callbacks import TimeLimit
+from keras_style_aug.training.callbacks import WallClock
 from keras_style_aug.training.content_data import ContentBatches
 from keras_style_aug.training.content_data import load_square_images
 from keras_style_aug.training.content_data import tf_dataset_batches
-from keras_style_aug.utils.images import contact_sheet
+from keras_style_aug.training.evaluation import evaluate_losses
 from keras_style_aug.utils.images import load_image
-from keras_style_aug.utils.images import save_image
+from keras_style_aug.utils.machine import device_name
 
 # Loss weights that give clearly stylized images with the Caffe-scaled VGG-19
 # features of keras.applications (content loss of a good stylization ~1e5,
@@ -67,8 +68,7 @@ class _StyleModel(keras.Model):
         self.net = net
         self._perceptual = loss  # plain object: VGG weights stay out of checkpoints
         self.trackers = {
-            k: keras.metrics.Mean(name=f"{k}_loss")
-            for k in ("content", "style", "tv")
+            k: keras.metrics.Mean(name=f"{k}_loss") for k in ("content", "style", "tv")
         }
 
     def call(self, inputs):
@@ -76,8 +76,9 @@ class _StyleModel(keras.Model):
             return self.net(inputs["images"], style=inputs["styles"])
         return self.net(inputs)
 
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None,
-                     training=True):
+    def compute_loss(
+        self, x=None, y=None, y_pred=None, sample_weight=None, training=True
+    ):
         if isinstance(x, dict):
             losses = self._perceptual(y_pred, x["images"], x["styles"])
         else:
@@ -268,19 +269,17 @@ class StyleTrainer:
             first = {"images": first, "styles": np.zeros((1,), "int32")}
         model(first)  # BackupAndRestore needs a built model
         epochs = math.ceil(self.steps / self.checkpoint_every)
-        clock = _WallClock(self.output_dir / "checkpoint" / "wall_time.json")
+        clock = WallClock(self.output_dir / "checkpoint" / "wall_time.json")
         history = model.fit(
             self.batches,
             epochs=epochs,
             steps_per_epoch=self.checkpoint_every,
             verbose=self.verbose,
             callbacks=[
-                keras.callbacks.BackupAndRestore(
-                    str(self.output_dir / "checkpoint")
-                ),
+                keras.callbacks.BackupAndRestore(str(self.output_dir / "checkpoint")),
                 clock,
-                _SampleWriter(self.net, self.samples, self.output_dir / "samples"),
-                *([_TimeLimit(self.time_limit_s)] if self.time_limit_s else []),
+                SampleWriter(self.net, self.samples, self.output_dir / "samples"),
+                *([TimeLimit(self.time_limit_s)] if self.time_limit_s else []),
                 *callbacks,
             ],
         )
@@ -309,7 +308,7 @@ class StyleTrainer:
             "style_image_sha256": hashes if self.style_names else hashes[0],
             **self.settings,
             "backend": keras.backend.backend(),
-            "device": _device(),
+            "device": device_name(),
             "wall_time_s": round(wall_time_s, 1),
             "final_losses": final_losses,
         }
@@ -330,113 +329,3 @@ class StyleTrainer:
                 for i, name in enumerate(self.style_names)
             }
         return evaluate_losses(self.net, self.loss, images, batch_size)
-
-
-def evaluate_losses(net, loss, images, batch_size=4, style=None):
-    """Mean content and style losses of `net` (with `style`, the style index
-    of a multi-style network) and of the identity over `images`. `loss` may
-    hold all the network's styles or only the one evaluated."""
-    results = {"stylized": [], "identity": []}
-    for start in range(0, len(images), batch_size):
-        x = np.asarray(images[start : start + batch_size], "float32")
-        # A multi-style loss needs the style's index; a one-style loss not.
-        index = np.full((len(x),), style, "int32") if loss.multi_style else None
-        y = net(x) if style is None else net(x, style=style)
-        results["stylized"].append(loss(y, x, index))
-        results["identity"].append(loss(x, x, index))
-    return {
-            kind: {
-                key: float(np.mean([float(r[key]) for r in rows]))
-                for key in ("content", "style")
-            }
-            for kind, rows in results.items()
-        }
-
-
-def save_weights_float16(net, path):
-    """Saves a network's weights, stored as float16 (loading casts back)."""
-    path = Path(path)
-    full = path.with_name(path.name + ".f32.weights.h5")
-    tmp = path.with_name(path.name + ".tmp")
-    net.save_weights(full)
-    # HDF5 never shrinks a file in place: copy into a fresh one.
-    with h5py.File(full, "r") as src, h5py.File(tmp, "w") as dst:
-        dst.attrs.update(src.attrs)
-
-        def copy(name, item):
-            if isinstance(item, h5py.Group):
-                dst.require_group(name).attrs.update(item.attrs)
-            else:
-                dst.create_dataset(name, data=item[()].astype("float16"))
-
-        src.visititems(copy)
-    full.unlink()
-    tmp.replace(path)
-    return path
-
-
-def _device():
-    try:
-        import jax
-
-        if keras.backend.backend() == "jax":
-            return str(jax.devices()[0].device_kind)
-    except ImportError:
-        pass
-    return f"CPU ({platform.processor() or platform.machine()})"
-
-
-class _WallClock(keras.callbacks.Callback):
-    """Adds up training wall time across resumed runs."""
-
-    def __init__(self, path):
-        super().__init__()
-        self.path = Path(path)
-        self.before = 0.0
-        if self.path.exists():
-            self.before = json.loads(self.path.read_text())["wall_time_s"]
-        self.start = time.time()
-
-    @property
-    def total(self):
-        return self.before + time.time() - self.start
-
-    def on_epoch_end(self, epoch, logs=None):
-        if self.path.parent.exists():
-            self.path.write_text(json.dumps({"wall_time_s": self.total}))
-
-    def on_train_end(self, logs=None):
-        self.path.unlink(missing_ok=True)
-
-
-class _TimeLimit(keras.callbacks.Callback):
-    """Stops training once `seconds` have passed since it started."""
-
-    def __init__(self, seconds):
-        super().__init__()
-        self.seconds = seconds
-
-    def on_train_begin(self, logs=None):
-        self.deadline = time.time() + self.seconds
-
-    def on_train_batch_end(self, batch, logs=None):
-        if time.time() > self.deadline:
-            self.model.stop_training = True
-
-
-class _SampleWriter(keras.callbacks.Callback):
-    """Saves a contact sheet of the current stylization at each checkpoint."""
-
-    def __init__(self, net, images, folder):
-        super().__init__()
-        self.net, self.images, self.folder = net, images, Path(folder)
-
-    def on_epoch_end(self, epoch, logs=None):
-        steps = (epoch + 1) * self.params["steps"]
-        rows, labels = [list(self.images)], ["content"]
-        for name in self.net.style_names or [None]:
-            style = {} if name is None else {"style": name}
-            rows.append(list(np.asarray(self.net(self.images, **style))))
-            labels.append(f"{name or ''} step {steps}".strip())
-        sheet = contact_sheet(rows, row_labels=labels)
-        save_image(sheet, self.folder / "latest.png")

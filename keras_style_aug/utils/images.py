@@ -27,8 +27,10 @@ def load_image(path, size=None, crop=False):
             im = im.convert("RGB")
             if size:
                 scale = size / min(im.size)
-                new = (max(size, round(im.width * scale)),
-                       max(size, round(im.height * scale)))
+                new = (
+                    max(size, round(im.width * scale)),
+                    max(size, round(im.height * scale)),
+                )
                 im = im.resize(new, Image.BICUBIC)
                 if crop:
                     left = (im.width - size) // 2
@@ -68,7 +70,9 @@ def contact_sheet(rows, row_labels=(), column_labels=(), cell=160):
         column_labels: one text per column (drawn on top).
         cell: side of each square cell in pixels.
     """
-    label_w = max([110] + [7 * len(str(t)) + 8 for t in row_labels]) if row_labels else 0
+    label_w = (
+        max([110] + [7 * len(str(t)) + 8 for t in row_labels]) if row_labels else 0
+    )
     label_h = 18 if column_labels else 0
     ncols = max(len(r) for r in rows)
     sheet = Image.new(
@@ -79,8 +83,9 @@ def contact_sheet(rows, row_labels=(), column_labels=(), cell=160):
         draw.text((label_w + j * cell + 4, 3), str(text)[:24], fill="black")
     for i, row in enumerate(rows):
         if i < len(row_labels):
-            draw.text((4, label_h + i * cell + cell // 2), str(row_labels[i]),
-                      fill="black")
+            draw.text(
+                (4, label_h + i * cell + cell // 2), str(row_labels[i]), fill="black"
+            )
         for j, image in enumerate(row):
             tile = Image.fromarray(np.clip(image, 0, 255).astype("uint8"))
             tile = tile.resize((cell, cell), Image.BICUBIC)

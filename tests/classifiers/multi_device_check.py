@@ -12,7 +12,8 @@ if backend == "tensorflow":
 
     cpu = tf.config.list_physical_devices("CPU")[0]
     tf.config.set_logical_device_configuration(
-        cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+        cpu, [tf.config.LogicalDeviceConfiguration()] * 2
+    )
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
@@ -35,21 +36,24 @@ def build():
     style = TransformerNet(filters=(4, 8, 8), residual_blocks=1, name="toy")
     style.build()
     style.set_weights(weights)
-    model = keras.Sequential([
-        keras.Input((16, 16, 3)),
-        RandomStyleTransfer(styles=[style], rate=1.0, seed=0),  # deterministic
-        keras.layers.Rescaling(1 / 255.0),
-        keras.layers.Conv2D(4, 3, activation="relu"),
-        keras.layers.GlobalAveragePooling2D(),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input((16, 16, 3)),
+            RandomStyleTransfer(styles=[style], rate=1.0, seed=0),  # deterministic
+            keras.layers.Rescaling(1 / 255.0),
+            keras.layers.Conv2D(4, 3, activation="relu"),
+            keras.layers.GlobalAveragePooling2D(),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     model.compile(keras.optimizers.SGD(0.5), "binary_crossentropy")
     return model
 
 
 def losses(**kwargs):
-    _, history = fit_classifier(build, x, y, epochs=3, batch_size=16, verbose=0,
-                                shuffle=False, **kwargs)
+    _, history = fit_classifier(
+        build, x, y, epochs=3, batch_size=16, verbose=0, shuffle=False, **kwargs
+    )
     return history.history["loss"]
 
 
@@ -63,6 +67,5 @@ else:
     import jax
 
     devices = [str(d) for d in jax.devices()]
-    multi = losses(distribution=keras.distribution.DataParallel(
-        devices=jax.devices()))
+    multi = losses(distribution=keras.distribution.DataParallel(devices=jax.devices()))
 json.dump({"devices": devices, "single": single, "multi": multi}, sys.stdout)

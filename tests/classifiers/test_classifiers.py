@@ -11,13 +11,17 @@ from keras_style_aug.classifiers import build_vgg16_classifier
 
 def test_structure_with_real_vgg16_weights(assets):
     path = assets / "weights" / "vgg16_imagenet_notop.weights.h5"
-    model = build_vgg16_classifier((64, 64, 3), weights=str(path),
-                                   dense_units=32, trainable_blocks=1)
+    model = build_vgg16_classifier(
+        (64, 64, 3), weights=str(path), dense_units=32, trainable_blocks=1
+    )
     # Conv weights are those of the file.
-    reference = keras.applications.VGG16(include_top=False, weights=str(path),
-                                         input_shape=(64, 64, 3))
-    np.testing.assert_array_equal(model.get_layer("block3_conv2").get_weights()[0],
-                                  reference.get_layer("block3_conv2").get_weights()[0])
+    reference = keras.applications.VGG16(
+        include_top=False, weights=str(path), input_shape=(64, 64, 3)
+    )
+    np.testing.assert_array_equal(
+        model.get_layer("block3_conv2").get_weights()[0],
+        reference.get_layer("block3_conv2").get_weights()[0],
+    )
     with h5py.File(path) as f:
         assert f is not None  # a real Keras weights file, not a stand-in
     # Head: flatten -> dense(32, relu) -> dropout -> dense(1, sigmoid).
@@ -26,21 +30,29 @@ def test_structure_with_real_vgg16_weights(assets):
     assert model.get_layer("prediction").activation is keras.activations.sigmoid
     assert model.output.shape == (None, 1)
     # Only block 5 and the head train.
-    trainable = {l.name for l in model.layers if l.trainable and l.weights}
-    assert trainable == {"block5_conv1", "block5_conv2", "block5_conv3", "dense",
-                         "prediction"}
+    trainable = {lab.name for lab in model.layers if lab.trainable and lab.weights}
+    assert trainable == {
+        "block5_conv1",
+        "block5_conv2",
+        "block5_conv3",
+        "dense",
+        "prediction",
+    }
     # Caffe preprocessing inside: RGB 0..255 in, VGG features as Keras's own.
     x = np.random.default_rng(0).uniform(0, 255, (1, 64, 64, 3)).astype("float32")
     inner = keras.Model(model.input, model.get_layer("block5_pool").output)
     expected = reference(keras.applications.vgg16.preprocess_input(x.copy()))
-    np.testing.assert_allclose(np.asarray(inner(x)), np.asarray(expected),
-                               rtol=1e-4, atol=1e-3)
+    np.testing.assert_allclose(
+        np.asarray(inner(x)), np.asarray(expected), rtol=1e-4, atol=1e-3
+    )
 
 
 def test_trainable_blocks_and_paper_defaults():
     frozen = build_vgg16_classifier((32, 32, 3), weights=None, trainable_blocks=0)
     assert {w.path.split("/")[0] for w in frozen.trainable_weights} == {
-        "dense", "prediction"}
+        "dense",
+        "prediction",
+    }
     full = build_vgg16_classifier((32, 32, 3), weights=None)
     assert len(full.trainable_weights) == 2 * 13 + 4
     assert PAPER_TRAINING == {"learning_rate": 1e-5, "batch_size": 20, "epochs": 30}
@@ -53,13 +65,18 @@ def test_model_with_style_augmentation_saves_and_reloads(tmp_path, make_net):
     from keras_style_aug.layers import RandomStyleTransfer
 
     model = build_vgg16_classifier(
-        (32, 32, 3), weights=None, dense_units=4, trainable_blocks=0,
-        augmentation=RandomStyleTransfer(styles=[make_net("a")], rate=0.5))
+        (32, 32, 3),
+        weights=None,
+        dense_units=4,
+        trainable_blocks=0,
+        augmentation=RandomStyleTransfer(styles=[make_net("a")], rate=0.5),
+    )
     model.save(tmp_path / "m.keras")
     again = keras.saving.load_model(tmp_path / "m.keras")
     x = np.random.default_rng(0).uniform(0, 255, (2, 32, 32, 3)).astype("float32")
-    np.testing.assert_allclose(again.predict(x, verbose=0),
-                               model.predict(x, verbose=0), rtol=1e-5)
+    np.testing.assert_allclose(
+        again.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-5
+    )
 
 
 @pytest.mark.parametrize("name", BASELINES)
@@ -70,8 +87,11 @@ def test_baseline_augmentations_change_images_and_keep_labels(name):
     images = rng.uniform(0, 255, (4, 32, 32, 3)).astype("float32")
     labels = np.array([0, 1, 1, 0])
     layer = baseline_augmentation(name, seed=1)
-    ds = tf.data.Dataset.from_tensor_slices((images, labels)).batch(4).map(
-        lambda x, y: (layer(x, training=True), y))
+    ds = (
+        tf.data.Dataset.from_tensor_slices((images, labels))
+        .batch(4)
+        .map(lambda x, y: (layer(x, training=True), y))
+    )
     out, out_labels = next(iter(ds))
     np.testing.assert_array_equal(out_labels.numpy(), labels)
     diff = np.abs(out.numpy() - images).mean()
@@ -80,6 +100,7 @@ def test_baseline_augmentations_change_images_and_keep_labels(name):
     else:
         assert diff > 1
         np.testing.assert_allclose(
-            layer(images, training=False).numpy(), images, atol=1e-3)
+            layer(images, training=False).numpy(), images, atol=1e-3
+        )
     with pytest.raises(ValueError, match="Unknown baseline"):
         baseline_augmentation("flip")

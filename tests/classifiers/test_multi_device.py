@@ -13,11 +13,19 @@ SCRIPT = Path(__file__).with_name("multi_device_check.py")
 @pytest.mark.parametrize("backend", ["tensorflow", "jax"])
 def test_two_devices_give_the_single_device_loss(backend):
     pytest.importorskip(backend)
-    env = dict(os.environ, KERAS_BACKEND=backend,
-               XLA_FLAGS="--xla_force_host_platform_device_count=2",
-               TF_CPP_MIN_LOG_LEVEL="3")
-    result = subprocess.run([sys.executable, str(SCRIPT)], env=env,
-                            capture_output=True, text=True, timeout=600)
+    env = dict(
+        os.environ,
+        KERAS_BACKEND=backend,
+        XLA_FLAGS="--xla_force_host_platform_device_count=2",
+        TF_CPP_MIN_LOG_LEVEL="3",
+    )
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     out = json.loads(result.stdout.strip().splitlines()[-1])
     assert len(out["devices"]) == 2

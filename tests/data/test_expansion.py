@@ -16,7 +16,8 @@ def dataset(tmp_path):
         (root / cls).mkdir(parents=True)
         for i in range(3):
             Image.fromarray(rng.integers(0, 255, (20, 24, 3), dtype=np.uint8)).save(
-                root / cls / f"{cls}{i}.jpg")
+                root / cls / f"{cls}{i}.jpg"
+            )
     data = (root / "cat" / "cat0.jpg").read_bytes()
     (root / "cat" / "truncated.jpg").write_bytes(data[: len(data) // 3])
     (root / "dog" / "notes.jpg").write_text("this is text, not a JPEG")
@@ -30,26 +31,41 @@ def style_files(tmp_path, make_net):
     return tmp_path
 
 
-def test_expand_class_styles_layout_manifest_and_bad_files(dataset, style_files,
-                                                          tmp_path, capsys):
+def test_expand_class_styles_layout_manifest_and_bad_files(
+    dataset, style_files, tmp_path, capsys
+):
     out = tmp_path / "out"
-    code = main(["expand", "--input", str(dataset), "--output", str(out),
-                 "--class-styles", f"cat={style_files / 'a.weights.h5'}",
-                 f"dog={style_files / 'b.weights.h5'}", "--copies", "2"])
+    code = main(
+        [
+            "expand",
+            "--input",
+            str(dataset),
+            "--output",
+            str(out),
+            "--class-styles",
+            f"cat={style_files / 'a.weights.h5'}",
+            f"dog={style_files / 'b.weights.h5'}",
+            "--copies",
+            "2",
+        ]
+    )
     assert code == 0
     cats = sorted(p.name for p in (out / "cat").iterdir())
     assert cats == [f"cat{i}_a_{k}.png" for i in range(3) for k in range(2)]
     assert len(list((out / "dog").iterdir())) == 6
-    lines = [json.loads(l) for l in (out / "manifest.jsonl").read_text().splitlines()]
-    assert len(lines) == 12 and {l["style"] for l in lines} == {"a", "b"}
+    lines = [
+        json.loads(line) for line in (out / "manifest.jsonl").read_text().splitlines()
+    ]
+    assert len(lines) == 12 and {row["style"] for row in lines} == {"a", "b"}
     text = capsys.readouterr().out
     assert "wrote 12 images" in text and "2 unreadable" in text
     assert "truncated.jpg" in text and "notes.jpg" in text
     assert Image.open(out / "cat" / "cat0_a_0.png").size == (24, 20)
 
 
-def test_killed_run_leaves_no_partial_file_and_resumes(dataset, style_files,
-                                                      tmp_path, monkeypatch):
+def test_killed_run_leaves_no_partial_file_and_resumes(
+    dataset, style_files, tmp_path, monkeypatch
+):
     from keras_style_aug import styles
 
     out = tmp_path / "out"
@@ -69,7 +85,9 @@ def test_killed_run_leaves_no_partial_file_and_resumes(dataset, style_files,
     with pytest.raises(KeyboardInterrupt):
         expansion.expand_folder(dataset, out, {"*": [net]}, progress=False)
     finished = sorted(p.name for p in out.rglob("*.png"))
-    assert len(finished) == 2 and not (out / calls[2].parent.name / calls[2].name).exists()
+    assert (
+        len(finished) == 2 and not (out / calls[2].parent.name / calls[2].name).exists()
+    )
     monkeypatch.setattr(expansion, "save_image", real_save)
     summary = expansion.expand_folder(dataset, out, {"*": [net]}, progress=False)
     assert summary["skipped_existing"] == 2 and summary["written"] == 4
@@ -77,7 +95,19 @@ def test_killed_run_leaves_no_partial_file_and_resumes(dataset, style_files,
 
 
 def test_expand_errors(tmp_path, dataset):
-    assert main(["expand", "--input", str(tmp_path / "none"), "--output",
-                 str(tmp_path / "o"), "--styles", "x"]) == 2
+    assert (
+        main(
+            [
+                "expand",
+                "--input",
+                str(tmp_path / "none"),
+                "--output",
+                str(tmp_path / "o"),
+                "--styles",
+                "x",
+            ]
+        )
+        == 2
+    )
     with pytest.raises(ValueError, match="Nothing to expand"):
         expansion.expand_folder(dataset, tmp_path / "o", {"bird": []}, progress=False)

@@ -5,8 +5,9 @@ import pytest
 from keras_style_aug.data import stylize_with_service
 from keras_style_aug.layers import RandomStyleTransfer
 
-pytestmark = pytest.mark.skipif(keras.backend.backend() != "tensorflow",
-                                reason="tf.data service needs TensorFlow")
+pytestmark = pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="tf.data service needs TensorFlow"
+)
 
 
 @pytest.fixture(scope="module")
@@ -17,8 +18,9 @@ def service():
     ds = tf.data.experimental.service
     dispatcher = ds.DispatchServer()
     address = dispatcher.target.split("://")[1]
-    workers = [ds.WorkerServer(ds.WorkerConfig(dispatcher_address=address))
-               for _ in range(2)]
+    workers = [
+        ds.WorkerServer(ds.WorkerConfig(dispatcher_address=address)) for _ in range(2)
+    ]
     yield dispatcher.target
     for worker in workers:
         worker._stop()
@@ -48,11 +50,13 @@ def test_class_styles_through_the_service(service, make_net):
 
     images = np.random.default_rng(1).uniform(0, 255, (6, 16, 16, 3)).astype("float32")
     labels = np.array([0, 1, 0, 1, 0, 1])
-    layer = RandomStyleTransfer(styles=[make_net("a")], class_styles={1: "a"},
-                                rate=1.0, seed=0)
+    layer = RandomStyleTransfer(
+        styles=[make_net("a")], class_styles={1: "a"}, rate=1.0, seed=0
+    )
     ds = tf.data.Dataset.from_tensor_slices({"images": images, "labels": labels})
-    for item in stylize_with_service(ds.batch(6), layer, service,
-                                     processing_mode="parallel_epochs"):
+    for item in stylize_with_service(
+        ds.batch(6), layer, service, processing_mode="parallel_epochs"
+    ):
         changed = np.abs(item["images"].numpy() - images).reshape(6, -1).max(1) > 1
         np.testing.assert_array_equal(changed, labels == 1)
 

@@ -27,17 +27,39 @@ def toy_styles(tmp_path, make_net):
 
 
 def toy_args(output, styles, *extra):
-    return ["--quick", "--image-size", "32", "--epochs", "1", "--seeds", "1",
-            "--small-per-class", "3", "--select-per-class", "2",
-            "--output", str(output), "--styles", *styles, *extra]
+    return [
+        "--quick",
+        "--image-size",
+        "32",
+        "--epochs",
+        "1",
+        "--seeds",
+        "1",
+        "--small-per-class",
+        "3",
+        "--select-per-class",
+        "2",
+        "--output",
+        str(output),
+        "--styles",
+        *styles,
+        *extra,
+    ]
 
 
 def test_from_a_local_folder(tmp_path, assets, toy_styles):
     script = load_script()
     out = tmp_path / "out"
-    rows = script.main(toy_args(out, toy_styles, "--data-dir",
-                                str(assets / "cats_vs_dogs" / "train"),
-                                "--limit-per-class", "10"))
+    rows = script.main(
+        toy_args(
+            out,
+            toy_styles,
+            "--data-dir",
+            str(assets / "cats_vs_dogs" / "train"),
+            "--limit-per-class",
+            "10",
+        )
+    )
     methods = {r["method"] for r in rows}
     assert methods == set(script.METHODS)
     assert {r["setting"] for r in rows} == {"full", "small (3/class)"}
@@ -55,9 +77,13 @@ def test_from_a_local_folder(tmp_path, assets, toy_styles):
 def test_through_tfds_under_mock_data(tmp_path, toy_styles):
     tfds = pytest.importorskip("tensorflow_datasets")
     script = load_script()
-    with tfds.testing.mock_data(num_examples=20,
-                                policy=tfds.testing.MockPolicy.USE_CODE):
-        rows = script.main(toy_args(tmp_path / "out", toy_styles, "--methods",
-                                    "none", "style (on the fly)"))
+    with tfds.testing.mock_data(
+        num_examples=20, policy=tfds.testing.MockPolicy.USE_CODE
+    ):
+        rows = script.main(
+            toy_args(
+                tmp_path / "out", toy_styles, "--methods", "none", "style (on the fly)"
+            )
+        )
     assert {r["method"] for r in rows} == {"none", "style (on the fly)"}
     assert rows[0]["train_images"] == 12  # 6:2:2 of 20

@@ -10,8 +10,9 @@ from keras_style_aug.layers import RandomStyleTransfer
 def test_stylizer_matches_the_layer_at_a_fixed_style(make_net):
     net = make_net("a")
     x = np.random.default_rng(0).uniform(0, 255, (2, 21, 19, 3)).astype("float32")
-    layer = RandomStyleTransfer(styles=[net], rate=1.0, strength=0.6,
-                                preserve_color=True, seed=0)
+    layer = RandomStyleTransfer(
+        styles=[net], rate=1.0, strength=0.6, preserve_color=True, seed=0
+    )
     expected = np.asarray(layer(x))
     got = np.asarray(Stylizer(net, strength=0.6, preserve_color=True)(x))
     np.testing.assert_allclose(got, expected, atol=1e-3)
@@ -34,7 +35,9 @@ def test_onnx_round_trip_from_a_layer(tmp_path, make_net):
 def test_export_cli(tmp_path, make_net, capsys):
     path = tmp_path / "a.weights.h5"
     make_net("a").save_weights(path)
-    assert main(["export", "--style", str(path), "--output", str(tmp_path / "out")]) == 0
+    assert (
+        main(["export", "--style", str(path), "--output", str(tmp_path / "out")]) == 0
+    )
     assert "differs from the Keras model by at most" in capsys.readouterr().out
 
 
@@ -44,17 +47,22 @@ def test_multi_style_stylizer_uses_the_chosen_style_or_mix(multi, tmp_path):
     x = np.random.default_rng(0).uniform(0, 255, (2, 20, 24, 3)).astype("float32")
     got = keras.ops.convert_to_numpy(Stylizer(multi, style_mix="b")(x))
     np.testing.assert_allclose(
-        got, keras.ops.convert_to_numpy(multi(x, style="b")), atol=1e-2)
-    mixed = keras.ops.convert_to_numpy(
-        Stylizer(multi, style_mix={"a": 1, "c": 3})(x))
+        got, keras.ops.convert_to_numpy(multi(x, style="b")), atol=1e-2
+    )
+    mixed = keras.ops.convert_to_numpy(Stylizer(multi, style_mix={"a": 1, "c": 3})(x))
     np.testing.assert_allclose(
-        mixed, keras.ops.convert_to_numpy(multi(x, style=[0.25, 0, 0.75])),
-        atol=1e-2)
+        mixed, keras.ops.convert_to_numpy(multi(x, style=[0.25, 0, 0.75])), atol=1e-2
+    )
     with pytest.raises(ValueError, match="pass `style_mix`"):
         Stylizer(multi)
     with pytest.raises(ValueError, match="unknown: \\['z'\\]"):
         Stylizer(multi, style_mix="z")
     pytest.importorskip("tf2onnx")
-    error = export_stylizer(multi, tmp_path / "m.onnx", format="onnx",
-                            style_mix={"a": 0.5, "b": 0.5}, check_size=16)
+    error = export_stylizer(
+        multi,
+        tmp_path / "m.onnx",
+        format="onnx",
+        style_mix={"a": 0.5, "b": 0.5},
+        check_size=16,
+    )
     assert error < 0.05

@@ -17,15 +17,25 @@ def test_contracts_on_jax_backend():
     pytest.importorskip("jax")
     env = dict(os.environ, KERAS_BACKEND="jax")
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         str(HERE / "test_random_style_transfer.py"),
-         str(HERE / "test_style_mixing.py"),
-         str(HERE.parent / "networks" / "test_transformer_net.py"),
-         str(HERE.parent / "networks" / "test_phase_layout.py"),
-         str(HERE.parent / "networks" / "test_multi_style.py"),
-         str(HERE.parent / "selection" / "test_grad_cam.py"),
-         str(HERE.parent / "training" / "test_style_trainer.py")],
-        env=env, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            str(HERE / "test_random_style_transfer.py"),
+            str(HERE / "test_style_mixing.py"),
+            str(HERE.parent / "networks" / "test_transformer_net.py"),
+            str(HERE.parent / "networks" / "test_phase_layout.py"),
+            str(HERE.parent / "networks" / "test_multi_style.py"),
+            str(HERE.parent / "selection" / "test_grad_cam.py"),
+            str(HERE.parent / "training" / "test_style_trainer.py"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert " passed" in result.stdout

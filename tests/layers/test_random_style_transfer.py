@@ -57,8 +57,9 @@ def test_same_seed_same_output(images, make_net):
 
 
 def test_replaying_a_transformation(images, make_net):
-    layer = RandomStyleTransfer(styles=[make_net("a"), make_net("b", 1)],
-                                rate=0.5, seed=3)
+    layer = RandomStyleTransfer(
+        styles=[make_net("a"), make_net("b", 1)], rate=0.5, seed=3
+    )
     t = layer.get_random_transformation(images)
     first = to_np(layer.transform_images(images, t))
     again = to_np(layer.transform_images(images, t))
@@ -90,8 +91,9 @@ def test_preserve_color_keeps_chrominance(make_net):
     # clipping out of the way, so chrominance must be kept exactly.
     x = np.random.default_rng(0).uniform(100, 150, (2, 16, 16, 3)).astype("float32")
     net = make_net("a", value=0.1)  # constant colour tanh(0.1): ~140 grey-ish
-    kept = to_np(RandomStyleTransfer(styles=[net], rate=1.0, preserve_color=True,
-                                     seed=0)(x))
+    kept = to_np(
+        RandomStyleTransfer(styles=[net], rate=1.0, preserve_color=True, seed=0)(x)
+    )
     plain = to_np(RandomStyleTransfer(styles=[net], rate=1.0, seed=0)(x))
     np.testing.assert_allclose(yiq_chroma(kept), yiq_chroma(x), atol=0.05)
     assert np.abs(yiq_chroma(plain) - yiq_chroma(x)).mean() > 1
@@ -100,8 +102,9 @@ def test_preserve_color_keeps_chrominance(make_net):
 
 def test_class_styles_applies_the_right_network(images, make_net):
     dark, bright = make_net("dark", value=-3.0), make_net("bright", value=3.0)
-    layer = RandomStyleTransfer(class_styles={0: "dark", 1: "bright"},
-                                styles=[dark, bright], rate=1.0, seed=0)
+    layer = RandomStyleTransfer(
+        class_styles={0: "dark", 1: "bright"}, styles=[dark, bright], rate=1.0, seed=0
+    )
     labels = np.array([0, 1, 1, 0, 1, 0])
     out = layer({"images": images, "labels": labels})
     y = to_np(out["images"])
@@ -132,8 +135,9 @@ def test_unbatched_and_uint8_input(make_net):
 
 
 def test_channels_first(images, make_net):
-    layer = RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0,
-                                data_format="channels_first")
+    layer = RandomStyleTransfer(
+        styles=[make_net("a")], rate=1.0, seed=0, data_format="channels_first"
+    )
     x = np.transpose(images, (0, 3, 1, 2))
     y = to_np(layer(x))
     last = to_np(RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0)(images))
@@ -142,8 +146,7 @@ def test_channels_first(images, make_net):
 
 @pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
 def test_mixed_precision(images, make_net, policy):
-    layer = RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0,
-                                dtype=policy)
+    layer = RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0, dtype=policy)
     y = layer(images)
     assert keras.backend.standardize_dtype(y.dtype) == policy.split("_")[1]
     full = to_np(RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0)(images))
@@ -151,8 +154,9 @@ def test_mixed_precision(images, make_net, policy):
 
 
 def test_keras_save_and_reload_keeps_weights(tmp_path, images, make_net):
-    layer = RandomStyleTransfer(styles=[make_net("a"), make_net("b", 1)],
-                                rate=1.0, strength=(0.5, 1.0), seed=0)
+    layer = RandomStyleTransfer(
+        styles=[make_net("a"), make_net("b", 1)], rate=1.0, strength=(0.5, 1.0), seed=0
+    )
     inputs = keras.Input((None, None, 3))
     model = keras.Model(inputs, layer(inputs, training=True))
     path = tmp_path / "model.keras"
@@ -172,8 +176,14 @@ def test_keras_save_and_reload_keeps_weights(tmp_path, images, make_net):
 
 
 def test_config_round_trip(make_net):
-    layer = RandomStyleTransfer(styles=[make_net("a")], rate=0.25, strength=0.5,
-                                class_styles={1: "a"}, value_range=(0, 1), seed=3)
+    layer = RandomStyleTransfer(
+        styles=[make_net("a")],
+        rate=0.25,
+        strength=0.5,
+        class_styles={1: "a"},
+        value_range=(0, 1),
+        seed=3,
+    )
     clone = RandomStyleTransfer.from_config(layer.get_config())
     assert clone.rate == 0.25 and clone.strength == (0.5, 0.5)
     assert clone.class_styles == {1: ["a"]} and clone.value_range == (0.0, 1.0)
@@ -181,35 +191,68 @@ def test_config_round_trip(make_net):
 
 
 def test_in_sequential_with_keras_core_augmentations(images, make_net):
-    stack = keras.Sequential([
-        keras.layers.RandomFlip("horizontal", seed=0),
-        RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0),
-        keras.layers.RandomContrast(0.2, seed=0),
-    ])
+    stack = keras.Sequential(
+        [
+            keras.layers.RandomFlip("horizontal", seed=0),
+            RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0),
+            keras.layers.RandomContrast(0.2, seed=0),
+        ]
+    )
     y = to_np(stack(images, training=True))
     assert y.shape == images.shape and changed(images, y).all()
     np.testing.assert_allclose(to_np(stack(images, training=False)), images)
 
 
-def test_cost_follows_rate(make_net, monkeypatch):
-    """Only slices holding selected images run the network."""
-    net = make_net("a")
-    calls = []
-    original = net.stylize_unit
+@pytest.mark.parametrize("rate, batch", [(0.25, 32), (0.5, 7), (1.0, 3)])
+def test_one_network_call_per_batch_on_ceil_rate_images(
+    rate, batch, make_net, monkeypatch
+):
+    layer = RandomStyleTransfer(styles=[make_net("a")], rate=rate, seed=0)
+    net = layer.networks[0]
+    sizes = []
+    original = net.forward
 
-    def counting(x, backend=None, style_weights=None):
-        calls.append(1)
-        return original(x, backend=backend, style_weights=style_weights)
+    def counting(x, **kwargs):
+        sizes.append(int(x.shape[0]))
+        return original(x, **kwargs)
 
-    x = np.random.default_rng(0).uniform(0, 255, (32, 8, 8, 3)).astype("float32")
-    layer = RandomStyleTransfer(styles=[net], rate=0.25, seed=0)
-    monkeypatch.setattr(net, "stylize_unit", counting)
-    if keras.backend.backend() != "tensorflow":
-        pytest.skip("Python-level call counting needs eager while loops")
+    monkeypatch.setattr(net, "forward", counting)
+    x = np.random.default_rng(0).uniform(0, 255, (batch, 8, 8, 3)).astype("float32")
     t = layer.get_random_transformation(x)
     selected = int((to_np(t["style_index"]) >= 0).sum())
-    layer.transform_images(x, t)
-    assert len(calls) == -(-selected // 4)  # 8 slices of 4 images
+    assert selected in (int(rate * batch), -(-int(rate * batch * 4) // 4))
+    y = layer.transform_images(x, t)
+    assert sizes == [-(-int(rate * batch * 4) // 4)]  # ceil(rate * batch), once
+    assert changed(x, y).sum() == selected
+
+
+def test_explicit_int_seed_draws_every_style_and_the_full_strength_range(make_net):
+    layer = RandomStyleTransfer(
+        styles=[make_net("a"), make_net("b", 1)], rate=0.5, strength=(0.0, 1.0)
+    )
+    x = np.zeros((1000, 8, 8, 3), "float32")
+    t = layer.get_random_transformation(x, seed=42)
+    index, strength = to_np(t["style_index"]), to_np(t["strength"])
+    counts = np.bincount(index + 1, minlength=3)  # unstylized, style 0, style 1
+    assert counts[0] == 500
+    assert 200 < counts[1] < 300 and 200 < counts[2] < 300
+    assert strength.max() > 0.9 and strength.min() < 0.1
+    again = layer.get_random_transformation(x, seed=42)
+    np.testing.assert_array_equal(to_np(again["style_index"]), index)
+    other = layer.get_random_transformation(x, seed=43)
+    assert (to_np(other["style_index"]) != index).any()
+
+
+def test_the_callers_network_is_left_untouched(images, make_net):
+    net = make_net("a")
+    before = to_np(net(images))
+    layer = RandomStyleTransfer(styles=[net], rate=1.0, dtype="mixed_bfloat16")
+    layer(images)
+    assert net.trainable and net.compute_dtype == "float32"
+    after = to_np(net(images))
+    assert after.dtype == np.float32
+    np.testing.assert_array_equal(after, before)
+    assert layer.networks[0] is not net and not layer.networks[0].trainable
 
 
 @pytest.mark.parametrize(
@@ -254,10 +297,17 @@ def test_tf_data_map_batched_and_unbatched(images, make_net):
     assert unbatched.shape == images.shape and changed(images, unbatched).all()
     batched = np.concatenate([t.numpy() for t in ds.batch(4).map(layer)])
     assert changed(images, batched).all()
-    pairs = tf.data.Dataset.from_tensor_slices(
-        {"images": images, "labels": np.arange(6) % 2}
-    ).batch(3).map(RandomStyleTransfer(styles=[make_net("a")], rate=1.0,
-                                       class_styles={1: "a"}, seed=0))
+    pairs = (
+        tf.data.Dataset.from_tensor_slices(
+            {"images": images, "labels": np.arange(6) % 2}
+        )
+        .batch(3)
+        .map(
+            RandomStyleTransfer(
+                styles=[make_net("a")], rate=1.0, class_styles={1: "a"}, seed=0
+            )
+        )
+    )
     for item in pairs:
         labels = item["labels"].numpy()
         assert (changed(images[:3], item["images"].numpy()) == (labels == 1)).all()
@@ -279,6 +329,88 @@ def test_in_a_keras_cv_pipeline_when_installed(images, make_net):
     keras_cv = pytest.importorskip("keras_cv")
     pipeline = keras_cv.layers.RandomAugmentationPipeline(
         layers=[RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0)],
-        augmentations_per_image=1, seed=0)
+        augmentations_per_image=1,
+        seed=0,
+    )
     y = to_np(pipeline(images, training=True))
     assert y.shape == images.shape and changed(images, y).all()
+
+
+def test_images_in_0_1_under_the_default_value_range_warn(make_net):
+    layer = RandomStyleTransfer(styles=[make_net("a")], rate=0.5, seed=0)
+    x = np.random.default_rng(0).uniform(0, 1, (4, 16, 16, 3)).astype("float32")
+    with pytest.warns(UserWarning, match=r"value_range=\(0, 1\)"):
+        layer(x)
+    fitting = RandomStyleTransfer(styles=[make_net("a")], value_range=(0, 1), seed=0)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = to_np(fitting(x))
+    assert y.max() <= 1.0
+
+
+def test_a_non_finite_pixel_stays_local(make_net):
+    layer = RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0)
+    x = np.random.default_rng(0).uniform(0, 255, (2, 16, 16, 3)).astype("float32")
+    x[0, 3, 4, 1] = np.nan
+    x[1, 0, 0, 0] = np.inf
+    y = to_np(layer(x))
+    assert np.isfinite(y).sum() == y.size - 2
+    assert np.isnan(y[0, 3, 4, 1])
+
+
+@pytest.mark.parametrize(
+    "labels, match",
+    [
+        (np.array([1]), "one label"),
+        (np.array([0, 1, 1]), "one label"),
+        (np.array(["cat", "dog"]), "integer class indices"),
+    ],
+)
+def test_labels_that_do_not_fit_are_refused(labels, match, make_net):
+    layer = RandomStyleTransfer(styles=[make_net("a")], class_styles={1: "a"})
+    x = (
+        np.zeros((2, 16, 16, 3), "float32")
+        if len(labels) != 1
+        else np.zeros((4, 16, 16, 3), "float32")
+    )
+    with pytest.raises((ValueError, TypeError), match=match):
+        layer({"images": x, "labels": labels})
+
+
+@pytest.mark.parametrize("key", [1.7, True, -1, "cat"])
+def test_class_styles_keys_must_be_class_indices(key, make_net):
+    with pytest.raises(ValueError, match="class indices"):
+        RandomStyleTransfer(styles=[make_net("a")], class_styles={key: "a"})
+
+
+def test_a_large_class_index_costs_no_table(images, make_net):
+    layer = RandomStyleTransfer(
+        styles=[make_net("a")], class_styles={10**6: "a"}, rate=1.0, seed=0
+    )
+    assert np.asarray(layer.options.class_probs).size == 1
+    labels = np.array([10**6, 0, 10**6, 5, 0, 0])
+    y = to_np(layer({"images": images, "labels": labels})["images"])
+    np.testing.assert_array_equal(changed(images, y), labels == 10**6)
+
+
+def test_empty_batches_and_missing_images_key(make_net):
+    layer = RandomStyleTransfer(styles=[make_net("a")], rate=0.5, seed=0)
+    empty = np.zeros((0, 16, 16, 3), "float32")
+    assert to_np(layer(empty)).shape == (0, 16, 16, 3)
+    with pytest.raises(ValueError, match="'images' key"):
+        layer({"pixels": np.zeros((1, 16, 16, 3), "float32")})
+
+
+@tf_only
+def test_tiny_images_in_tf_data_fail_with_a_clear_message(make_net):
+    import tensorflow as tf
+
+    layer = RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0)
+    ds = tf.data.Dataset.from_generator(
+        lambda: iter([np.zeros((4, 4, 3), "float32")]),
+        output_signature=tf.TensorSpec((None, None, 3), tf.float32),
+    ).map(layer)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="at least 8x8"):
+        list(ds)

@@ -21,8 +21,7 @@ def test_options_are_the_networks_styles(multi, make_net):
 
 
 def test_each_image_gets_its_drawn_style_or_mix(multi, images):
-    layer = RandomStyleTransfer(styles=[multi], rate=1.0, mix=0.5, mix_size=2,
-                                seed=1)
+    layer = RandomStyleTransfer(styles=[multi], rate=1.0, mix=0.5, mix_size=2, seed=1)
     t = layer.get_random_transformation(images)
     weights = to_np(t["style_weights"])
     np.testing.assert_allclose(weights.sum(axis=1), 1.0, atol=1e-5)
@@ -54,13 +53,15 @@ def test_class_styles_name_fixed_mixes(multi, images):
     labels = np.array([0, 1, 0, 1, 0, 1])
 
     def run(class_styles):
-        layer = RandomStyleTransfer(styles=[multi], rate=1.0, seed=3,
-                                    class_styles=class_styles)
+        layer = RandomStyleTransfer(
+            styles=[multi], rate=1.0, seed=3, class_styles=class_styles
+        )
         return to_np(layer({"images": images, "labels": labels})["images"])
 
     # A mix with all its weight on one style is that style.
-    np.testing.assert_allclose(run({0: {"a": 1.0}, 1: "c"}),
-                               run({0: "a", 1: "c"}), atol=1e-3)
+    np.testing.assert_allclose(
+        run({0: {"a": 1.0}, 1: "c"}), run({0: "a", 1: "c"}), atol=1e-3
+    )
     mixed = run({0: {"a": 1.0, "b": 3.0}, 1: "c"})
     expected = to_np(multi(images, style=[0.25, 0.75, 0.0]))
     np.testing.assert_allclose(mixed[0::2], expected[0::2], atol=1e-2)
@@ -74,8 +75,9 @@ def test_mix_errors(multi, make_net):
     with pytest.raises(ValueError, match="`mix_size`"):
         RandomStyleTransfer(styles=[multi], mix=0.5, mix_size=1)
     with pytest.raises(ValueError, match="one multi-style network"):
-        RandomStyleTransfer(styles=[multi, make_net("d")],
-                            class_styles={0: {"a": 0.5, "d": 0.5}})
+        RandomStyleTransfer(
+            styles=[multi, make_net("d")], class_styles={0: {"a": 0.5, "d": 0.5}}
+        )
     with pytest.raises(ValueError, match="not in `styles`"):
         RandomStyleTransfer(styles=[multi], class_styles={0: {"a": 1, "z": 1}})
     with pytest.raises(ValueError, match="non-negative"):
@@ -83,8 +85,9 @@ def test_mix_errors(multi, make_net):
 
 
 def test_keras_round_trip_keeps_styles_and_mixing(multi, images, tmp_path):
-    layer = RandomStyleTransfer(styles=[multi], rate=1.0, mix=1.0, mix_size=3,
-                                mix_concentration=2.0, seed=5)
+    layer = RandomStyleTransfer(
+        styles=[multi], rate=1.0, mix=1.0, mix_size=3, mix_concentration=2.0, seed=5
+    )
     model = keras.Sequential([keras.Input((24, 20, 3)), layer])
     path = tmp_path / "m.keras"
     model.save(path)
@@ -92,9 +95,11 @@ def test_keras_round_trip_keeps_styles_and_mixing(multi, images, tmp_path):
     reloaded = loaded.layers[0]
     assert reloaded.style_names == NAMES and reloaded.mix_size == 3
     t = layer.get_random_transformation(images, seed=keras.random.SeedGenerator(0))
-    np.testing.assert_allclose(to_np(reloaded.transform_images(images, t)),
-                               to_np(layer.transform_images(images, t)),
-                               atol=1e-3)
+    np.testing.assert_allclose(
+        to_np(reloaded.transform_images(images, t)),
+        to_np(layer.transform_images(images, t)),
+        atol=1e-3,
+    )
 
 
 def test_mixes_run_inside_tf_data(multi):
@@ -103,8 +108,11 @@ def test_mixes_run_inside_tf_data(multi):
 
     def run(seed):
         layer = RandomStyleTransfer(styles=[multi], rate=1.0, mix=1.0, seed=seed)
-        ds = tf.data.Dataset.from_tensor_slices(x).batch(4).map(
-            lambda t: layer(t, training=True))
+        ds = (
+            tf.data.Dataset.from_tensor_slices(x)
+            .batch(4)
+            .map(lambda t: layer(t, training=True))
+        )
         return np.concatenate([b.numpy() for b in ds])
 
     first = run(0)

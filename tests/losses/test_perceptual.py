@@ -38,9 +38,15 @@ def test_every_paper_layer_name_resolves():
 def test_losses_match_numpy_reference():
     rng = np.random.default_rng(0)
     style = rng.uniform(0, 255, (24, 24, 3)).astype("float32")
-    loss = PerceptualLoss(style, content_layers=("conv2_1",),
-                          style_layers=("conv1_2", "conv2_1"), vgg_weights=None,
-                          content_weight=2.0, style_weight=3.0, tv_weight=5.0)
+    loss = PerceptualLoss(
+        style,
+        content_layers=("conv2_1",),
+        style_layers=("conv1_2", "conv2_1"),
+        vgg_weights=None,
+        content_weight=2.0,
+        style_weight=3.0,
+        tv_weight=5.0,
+    )
     y = rng.uniform(0, 255, (2, 16, 16, 3)).astype("float32")
     x = rng.uniform(0, 255, (2, 16, 16, 3)).astype("float32")
     # Reference features from the same VGG, Caffe-preprocessed by hand.
@@ -48,7 +54,9 @@ def test_losses_match_numpy_reference():
     feats = loss.features
     fy = [to_np(t).astype("float64") for t in feats(caffe(y).astype("float32"))]
     fx = [to_np(t).astype("float64") for t in feats(caffe(x).astype("float32"))]
-    fs = [to_np(t).astype("float64") for t in feats(caffe(style[None]).astype("float32"))]
+    fs = [
+        to_np(t).astype("float64") for t in feats(caffe(style[None]).astype("float32"))
+    ]
     # Outputs are ordered conv2_1 (content), conv1_2 (style).
     content = np.mean((fy[0] - fx[0]) ** 2)  # eq. 2: ||.||^2 / (C H W), batch mean
     style_loss = sum(
@@ -56,13 +64,16 @@ def test_losses_match_numpy_reference():
         for i in (1, 0)
     )
     u = y / 255.0
-    tv = np.mean((u[:, 1:] - u[:, :-1]) ** 2) + np.mean((u[:, :, 1:] - u[:, :, :-1]) ** 2)
+    tv = np.mean((u[:, 1:] - u[:, :-1]) ** 2) + np.mean(
+        (u[:, :, 1:] - u[:, :, :-1]) ** 2
+    )
     out = {k: float(v) for k, v in loss(y, x).items()}
     np.testing.assert_allclose(out["content"], content, rtol=1e-4)
     np.testing.assert_allclose(out["style"], style_loss, rtol=1e-3)
     np.testing.assert_allclose(out["tv"], tv, rtol=1e-4)
     np.testing.assert_allclose(
-        out["total"], 2 * content + 3 * style_loss + 5 * tv, rtol=1e-3)
+        out["total"], 2 * content + 3 * style_loss + 5 * tv, rtol=1e-3
+    )
     assert float(loss(x, x)["content"]) == 0.0
 
 
@@ -74,10 +85,14 @@ def test_value_range_is_respected():
     keras.utils.set_random_seed(0)
     byte = PerceptualLoss(style * 255, vgg_weights=None)
     byte.features.set_weights(unit.features.get_weights())
-    np.testing.assert_allclose(float(unit(x, x * 0.5)["content"]),
-                               float(byte(x * 255, x * 127.5)["content"]), rtol=1e-4)
-    np.testing.assert_allclose(float(total_variation(x, (0, 1))),
-                               float(total_variation(x * 255)), rtol=1e-5)
+    np.testing.assert_allclose(
+        float(unit(x, x * 0.5)["content"]),
+        float(byte(x * 255, x * 127.5)["content"]),
+        rtol=1e-4,
+    )
+    np.testing.assert_allclose(
+        float(total_variation(x, (0, 1))), float(total_variation(x * 255)), rtol=1e-5
+    )
 
 
 def test_real_vgg19_weights_load_and_feature_only_layers(assets):
@@ -96,5 +111,4 @@ def test_bad_style_image_and_layers():
     with pytest.raises(ValueError, match=r"shape \(H, W, 3\)"):
         PerceptualLoss(np.zeros((8, 8)), vgg_weights=None)
     with pytest.raises(ValueError, match="Unknown VGG-19 layer 'relu3_3'"):
-        PerceptualLoss(np.zeros((8, 8, 3)), style_layers=("relu3_3",),
-                       vgg_weights=None)
+        PerceptualLoss(np.zeros((8, 8, 3)), style_layers=("relu3_3",), vgg_weights=None)

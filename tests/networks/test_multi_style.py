@@ -20,8 +20,7 @@ def x():
 
 def single_style_copy(multi, index):
     """A single-style network with the shared kernels and one style's rows."""
-    net = TransformerNet(filters=multi.filters,
-                         residual_blocks=multi.residual_blocks)
+    net = TransformerNet(filters=multi.filters, residual_blocks=multi.residual_blocks)
     net.build()
     net.set_weights([w[index] if w.ndim == 2 else w for w in multi.get_weights()])
     return net
@@ -33,18 +32,17 @@ def test_each_style_differs_and_matches_its_own_rows(multi, x):
         for j in range(i + 1, 3):
             assert np.abs(outputs[i] - outputs[j]).mean() > 1.0
         np.testing.assert_allclose(
-            outputs[i], to_np(single_style_copy(multi, i)(x)), atol=1e-3)
+            outputs[i], to_np(single_style_copy(multi, i)(x)), atol=1e-3
+        )
 
 
 def test_a_mix_with_weight_one_is_that_style(multi, x):
     np.testing.assert_allclose(
-        to_np(multi(x, style=[0.0, 1.0, 0.0])), to_np(multi(x, style=1)),
-        atol=1e-4)
+        to_np(multi(x, style=[0.0, 1.0, 0.0])), to_np(multi(x, style=1)), atol=1e-4
+    )
     per_image = to_np(multi(x, style=np.array([2, 0], "int32")))
-    np.testing.assert_allclose(per_image[0], to_np(multi(x, style="c"))[0],
-                               atol=1e-4)
-    np.testing.assert_allclose(per_image[1], to_np(multi(x, style="a"))[1],
-                               atol=1e-4)
+    np.testing.assert_allclose(per_image[0], to_np(multi(x, style="c"))[0], atol=1e-4)
+    np.testing.assert_allclose(per_image[1], to_np(multi(x, style="a"))[1], atol=1e-4)
     halfway = to_np(multi(x, style=[0.5, 0.5, 0.0]))
     assert np.abs(halfway - to_np(multi(x, style=0))).mean() > 0.1
 
@@ -54,8 +52,9 @@ def test_save_load_round_trip(multi, x, tmp_path):
     multi.save_weights(path)
     loaded = TransformerNet.from_weights_file(path, name="abc", style_names=NAMES)
     assert loaded.style_names == tuple(NAMES)
-    np.testing.assert_allclose(to_np(loaded(x, style="b")),
-                               to_np(multi(x, style="b")), atol=1e-4)
+    np.testing.assert_allclose(
+        to_np(loaded(x, style="b")), to_np(multi(x, style="b")), atol=1e-4
+    )
     default = TransformerNet.from_weights_file(path)
     assert default.style_names == ("style_0", "style_1", "style_2")
     clone = TransformerNet.from_config(multi.get_config())

@@ -6,33 +6,35 @@ import pytest
 
 from keras_style_aug.networks import TransformerNet
 from keras_style_aug.networks import phase_layout
-from keras_style_aug.networks import reference
 
 
 def random_net(style_names=None, seed=0, filters=(6, 8, 12), blocks=2):
-    net = TransformerNet(filters=filters, residual_blocks=blocks,
-                         style_names=style_names)
+    net = TransformerNet(
+        filters=filters, residual_blocks=blocks, style_names=style_names
+    )
     net.build()
     rng = np.random.default_rng(seed)
-    net.set_weights([rng.normal(0, 0.3 if w.ndim == 4 else 1.0, w.shape)
-                     .astype("float32") for w in net.weights])
+    net.set_weights(
+        [
+            rng.normal(0, 0.3 if w.ndim == 4 else 1.0, w.shape).astype("float32")
+            for w in net.weights
+        ]
+    )
     return net
 
 
 def both(net, x, weights=None):
-    b = net._backend
-    params = net._params_for(b, "float32")
+    """The network in the phase and the plain layout; `x` in [0, 1]."""
     return [
-        keras.ops.convert_to_numpy(
-            f(b, x, params, net.residual_blocks, weights, "float32"))
-        for f in (phase_layout.forward, reference.forward)
+        keras.ops.convert_to_numpy(net.forward(x, style_weights=weights, layout=layout))
+        for layout in ("phase", "plain")
     ]
 
 
-@pytest.mark.parametrize("shape", [(8, 8), (20, 28), (36, 12)])
+@pytest.mark.parametrize("shape", [(8, 8), (20, 28), (36, 12), (13, 18)])
 def test_matches_the_plain_layout(shape):
     net = random_net(seed=sum(shape))
-    x = np.random.default_rng(1).uniform(-1, 1, (2, *shape, 3)).astype("float32")
+    x = np.random.default_rng(1).uniform(0, 1, (2, *shape, 3)).astype("float32")
     fast, plain = both(net, x)
     assert fast.shape == plain.shape == (2, *shape, 3)
     assert np.linalg.norm(fast - plain) / np.linalg.norm(plain) < 1e-5
@@ -40,14 +42,16 @@ def test_matches_the_plain_layout(shape):
 
 def test_matches_the_plain_layout_with_style_mixes():
     net = random_net(style_names=["a", "b", "c"])
-    x = np.random.default_rng(2).uniform(-1, 1, (2, 16, 20, 3)).astype("float32")
+    x = np.random.default_rng(2).uniform(0, 1, (2, 16, 20, 3)).astype("float32")
     weights = np.array([[0.2, 0.5, 0.3], [0.0, 0.0, 1.0]], "float32")
     fast, plain = both(net, x, weights)
     assert np.linalg.norm(fast - plain) / np.linalg.norm(plain) < 1e-5
 
 
 def test_phase_padding_equals_reflection_at_full_resolution():
-    b = TransformerNet()._backend
+    from keras.src.utils.backend_utils import DynamicBackend
+
+    b = DynamicBackend()
     x = np.random.default_rng(3).normal(size=(1, 12, 16, 2)).astype("float32")
     expected = np.pad(x, [(0, 0), (4, 4), (4, 4), (0, 0)], mode="reflect")
     phases = phase_layout.pad_reflect_phases(b, phase_layout.space_to_depth(b, x))
@@ -61,16 +65,20 @@ def test_gradients_reach_the_stored_weights_identically():
     if keras.backend.backend() != "tensorflow":
         pytest.skip("gradient tape check on TensorFlow")
     net = random_net(seed=5)
-    b = net._backend
-    x = np.random.default_rng(4).uniform(-1, 1, (1, 12, 12, 3)).astype("float32")
+    x = np.random.default_rng(4).uniform(0, 1, (1, 12, 12, 3)).astype("float32")
     grads = []
-    for f in (phase_layout.forward, reference.forward):
+    for layout in ("phase", "plain"):
         with tf.GradientTape() as tape:
-            params = net._params_for(b, "float32")
-            y = f(b, x, params, net.residual_blocks, None, "float32")
+            y = net.forward(x, layout=layout)
             loss = tf.reduce_sum(tf.sin(y))
-        grads.append(tape.gradient(loss, [v.value for v in net._params]))
+        grads.append(tape.gradient(loss, [v.value for v in net.weights]))
     for g1, g2 in zip(*grads):
         g1, g2 = np.asarray(g1), np.asarray(g2)
         # Offsets followed by a norm have a zero gradient: absolute floor.
         assert np.linalg.norm(g1 - g2) <= 1e-4 * np.linalg.norm(g2) + 1e-3
+
+
+def test_unknown_layout_is_refused():
+    net = random_net()
+    with pytest.raises(ValueError, match="layout"):
+        net.forward(np.zeros((1, 8, 8, 3), "float32"), layout="fast")

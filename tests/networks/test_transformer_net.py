@@ -25,14 +25,18 @@ def test_output_follows_value_range():
     assert -1 <= y.min() and y.max() <= 1
 
 
-def test_padding_is_cropped_back_consistently():
-    # The top-left of a 67x67 image is computed like that of its 64x64 crop
-    # only if padding happens at the bottom/right and is cropped away.
+def test_odd_sizes_are_reflection_padded_then_cropped_back():
+    # net(x) for a 67x65 image equals crop(net(reflect_pad(x))) computed on
+    # the 68x68 padded image, whose sides the network takes as they are.
     net = TransformerNet(filters=(4, 8, 8), residual_blocks=1)
-    x = np.random.default_rng(1).uniform(0, 255, (1, 67, 67, 3)).astype("float32")
+    x = np.random.default_rng(1).uniform(0, 255, (1, 67, 65, 3)).astype("float32")
+    padded = np.pad(x, [(0, 0), (0, 1), (0, 3), (0, 0)], mode="reflect")
     y = keras.ops.convert_to_numpy(net(x))
-    assert y.shape == (1, 67, 67, 3)
-    assert np.isfinite(y).all()
+    expected = keras.ops.convert_to_numpy(net(padded))[:, :67, :65]
+    np.testing.assert_allclose(y, expected, atol=1e-3)
+    # Zero padding instead of reflection would give another image.
+    zero = np.pad(x, [(0, 0), (0, 1), (0, 3), (0, 0)])
+    assert np.abs(keras.ops.convert_to_numpy(net(zero))[:, :67, :65] - y).max() > 0.1
 
 
 def test_builds_with_unknown_spatial_dims():
@@ -84,7 +88,7 @@ def test_weights_file_round_trip_infers_architecture(tmp_path, make_net):
 
 
 def test_float16_weights_file_loads_as_float32(tmp_path, make_net):
-    from keras_style_aug.training.style_trainer import save_weights_float16
+    from keras_style_aug.networks.weights_io import save_weights_float16
 
     net = make_net("a", seed=3)
     path = save_weights_float16(net, tmp_path / "a.weights.h5")
@@ -92,9 +96,7 @@ def test_float16_weights_file_loads_as_float32(tmp_path, make_net):
         assert f["vars/0"].dtype == np.float16
     loaded = TransformerNet.from_weights_file(path)
     assert all(w.dtype == "float32" for w in loaded.weights)
-    np.testing.assert_allclose(
-        loaded.get_weights()[0], net.get_weights()[0], atol=1e-3
-    )
+    np.testing.assert_allclose(loaded.get_weights()[0], net.get_weights()[0], atol=1e-3)
 
 
 def test_mismatched_weights_file_is_refused(tmp_path, make_net):
@@ -109,3 +111,26 @@ def test_corrupt_weights_file_is_refused(tmp_path):
     path.write_bytes(b"not an hdf5 file at all")
     with pytest.raises(ValueError, match="truncated or corrupt"):
         TransformerNet.from_weights_file(path)
+
+
+def test_clone_copies_weights_and_leaves_the_original_alone(make_net):
+    net = make_net("a", seed=4)
+    twin = net.clone(dtype="mixed_bfloat16")
+    assert twin.compute_dtype == "bfloat16" and net.compute_dtype == "float32"
+    twin.trainable = False
+    assert net.trainable
+    for w, v in zip(net.get_weights(), twin.get_weights()):
+        np.testing.assert_array_equal(w, v)
+    assert all(a is not b for a, b in zip(net.weights, twin.weights))
+
+
+def test_layer_weights_are_keyed_by_layer_name(make_net):
+    net = make_net("a", seed=2)
+    weights = net.layer_weights()
+    assert list(weights)[:3] == ["conv_in", "down1", "down2"]
+    assert set(weights["conv_out"]) == {"kernel", "bias"}
+    assert tuple(weights["down1"]["kernel"].shape) == (3, 3, 4, 8)
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(weights["res0_b"]["scale"]),
+        net.get_weights()[3 * 4 + 1],
+    )  # conv_in, down1, down2, res0_a, res0_b

@@ -16,19 +16,27 @@ def quadrant_model(corner, scale=1.0):
     x = keras.layers.Rescaling(scale)(inputs)
     x = keras.layers.Cropping2D(crop[corner])(x)
     x = keras.layers.ZeroPadding2D(pad[corner])(x)
-    x = keras.layers.Conv2D(4, 3, padding="same", activation="relu",
-                            use_bias=False, kernel_initializer="ones",
-                            name="conv")(x)
+    x = keras.layers.Conv2D(
+        4,
+        3,
+        padding="same",
+        activation="relu",
+        use_bias=False,
+        kernel_initializer="ones",
+        name="conv",
+    )(x)
     x = keras.layers.GlobalAveragePooling2D()(x)
-    outputs = keras.layers.Dense(1, activation="sigmoid",
-                                 kernel_initializer="ones")(x)
+    outputs = keras.layers.Dense(1, activation="sigmoid", kernel_initializer="ones")(x)
     return keras.Model(inputs, outputs)
 
 
-@pytest.mark.parametrize("corner, rows, cols", [
-    ("top_left", slice(0, 16), slice(0, 16)),
-    ("bottom_right", slice(16, 32), slice(16, 32)),
-])
+@pytest.mark.parametrize(
+    "corner, rows, cols",
+    [
+        ("top_left", slice(0, 16), slice(0, 16)),
+        ("bottom_right", slice(16, 32), slice(16, 32)),
+    ],
+)
 def test_heatmap_lies_where_the_model_looks(corner, rows, cols):
     images = np.random.default_rng(0).uniform(0, 1, (3, 32, 32, 3)).astype("float32")
     cam = grad_cam(quadrant_model(corner), images, class_index=1)

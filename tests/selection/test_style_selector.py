@@ -18,7 +18,8 @@ def test_selector_scores_styles_and_returns_a_usable_mapping(tmp_path, make_net)
     selector = GradCamStyleSelector(classifier, [dark, bright], batch_size=4)
     table = selector.evaluate(images, labels)
     assert {(r["class"], r["style"]) for r in table} == {
-        (c, s) for c in (0, 1) for s in (None, "dark", "bright")}
+        (c, s) for c in (0, 1) for s in (None, "dark", "bright")
+    }
     by = {(r["class"], r["style"]): r for r in table}
     assert by[(1, "bright")]["retention"] > by[(1, "dark")]["retention"]
     assert by[(1, "bright")]["coverage"] > 0.2
@@ -31,6 +32,7 @@ def test_selector_scores_styles_and_returns_a_usable_mapping(tmp_path, make_net)
     assert out["images"].shape == images.shape
     path = selector.plot(tmp_path / "fig8.png", class_names=["cat", "dog"])
     from PIL import Image
+
     width, height = Image.open(path).size
     assert width > 300 and height > 300
 
@@ -59,7 +61,8 @@ def test_each_style_of_a_multi_style_network_is_a_candidate(multi, make_net):
     assert {r["style"] for r in table} == {None, "a", "b", "c"}
     stylized = selector._examples[1]["styles"]["b"][0]
     np.testing.assert_allclose(
-        stylized, np.asarray(multi(images[labels == 1], style="b"))[0], atol=1e-3)
+        stylized, np.asarray(multi(images[labels == 1], style="b"))[0], atol=1e-3
+    )
     mapping = selector.select()
     layer = RandomStyleTransfer(styles=[multi], class_styles=mapping, rate=1.0)
     assert layer({"images": images, "labels": labels})["images"].shape == images.shape

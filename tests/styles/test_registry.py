@@ -2,6 +2,7 @@ import functools
 import http.server
 import json
 import shutil
+import socket
 import threading
 
 import keras
@@ -22,8 +23,7 @@ def fake_manifest(tmp_path, monkeypatch, make_net):
     make_net("toy", seed=5).save_weights(good)
     manifest = {
         "base_url": "http://127.0.0.1:9/",  # overridden by KSA_WEIGHTS_URL
-        "styles": {"toy": {"file": "toy.weights.h5",
-                           "sha256": registry.sha256(good)}},
+        "styles": {"toy": {"file": "toy.weights.h5", "sha256": registry.sha256(good)}},
     }
     bundled = tmp_path / "bundled"
     bundled.mkdir()
@@ -67,9 +67,9 @@ def test_tampered_download_is_refused_and_not_cached(http_server, fake_manifest)
     with open(fake_manifest / "toy.weights.h5", "r+b") as f:
         f.seek(2000)
         f.write(b"\xff" * 50)
-    with pytest.raises(ValueError, match="does not match the manifest's sha256"):
+    with pytest.raises(ValueError, match="but the manifest expects"):
         styles.load("toy")
-    assert not (registry.cache_dir() / "toy.weights.h5").exists()
+    assert list(registry.cache_dir().iterdir()) == []  # no partial file either
 
 
 def test_resolution_order_and_hash_check(fake_manifest, tmp_path, monkeypatch):
@@ -103,6 +103,61 @@ def test_offline_download_failure_is_clear(fake_manifest, monkeypatch):
         styles.load("toy")
 
 
+def test_a_host_that_never_answers_times_out(fake_manifest, monkeypatch):
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)  # accepts connections, never sends a byte
+    monkeypatch.setenv(
+        "KSA_WEIGHTS_URL", f"http://127.0.0.1:{silent.getsockname()[1]}/"
+    )
+    monkeypatch.setenv("KSA_DOWNLOAD_TIMEOUT", "0.5")
+    try:
+        with pytest.raises(OSError, match="timed out.*KSA_DOWNLOAD_TIMEOUT"):
+            styles.load("toy")
+    finally:
+        silent.close()
+    assert list(registry.cache_dir().iterdir()) == []
+
+
+def test_a_download_cut_short_leaves_no_partial_file(fake_manifest, monkeypatch):
+    data = (fake_manifest / "toy.weights.h5").read_bytes()
+
+    class Truncating(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[: len(data) // 2])  # then the connection drops
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Truncating)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("KSA_WEIGHTS_URL", f"http://127.0.0.1:{server.server_port}/")
+    try:
+        with pytest.raises(OSError, match="Could not download style 'toy'"):
+            styles.load("toy")
+    finally:
+        server.shutdown()
+    assert list(registry.cache_dir().iterdir()) == []
+
+
+def test_no_download_host_is_a_clear_error(fake_manifest, monkeypatch):
+    manifest = json.loads(
+        (registry._bundled_weights_dir() / "manifest.json").read_text()
+    )
+    manifest["base_url"] = None
+    (registry._bundled_weights_dir() / "manifest.json").write_text(json.dumps(manifest))
+    monkeypatch.delenv("KSA_WEIGHTS_URL", raising=False)
+    with pytest.raises(OSError, match="no download host is set.*KSA_WEIGHTS_URL"):
+        styles.load("toy")
+
+
+def test_the_shipped_manifest_names_no_host_that_does_not_exist():
+    assert styles.manifest()["base_url"] is None
+
+
 def test_mismatched_file_names_the_style(tmp_path, make_net, fake_manifest):
     path = tmp_path / "odd.weights.h5"
     keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]).save_weights(path)
@@ -127,8 +182,9 @@ def test_every_shipped_style_changes_an_image():
         assert np.abs(y - x).mean() > 5, name
 
 
-def test_multi_style_files_load_with_their_names(tmp_path, monkeypatch, make_net,
-                                                 fake_manifest):
+def test_multi_style_files_load_with_their_names(
+    tmp_path, monkeypatch, make_net, fake_manifest
+):
     user = tmp_path / "user"
     user.mkdir()
     make_net("duo", style_names=["x", "y"]).save_weights(user / "duo.weights.h5")

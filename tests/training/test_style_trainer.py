@@ -15,14 +15,25 @@ STYLE = rng.uniform(0, 255, (32, 32, 3)).astype("uint8")
 def tiny_trainer(tmp_path, steps, style=STYLE, **kwargs):
     keras.utils.set_random_seed(0)
     names = list(style) if isinstance(style, dict) else None
-    net = TransformerNet(filters=(8, 16, 16), residual_blocks=1, name="toy",
-                         style_names=names)
+    net = TransformerNet(
+        filters=(8, 16, 16), residual_blocks=1, name="toy", style_names=names
+    )
     kwargs.setdefault("checkpoint_every", steps)
-    return StyleTrainer(style, kwargs.pop("content", CONTENT), name="toy",
-                        network=net, image_size=32, batch_size=2, steps=steps,
-                        vgg_weights=None, output_dir=tmp_path, verbose=0,
-                        style_layers=("conv1_2", "conv2_2"),
-                        content_layers=("conv2_2",), **kwargs)
+    return StyleTrainer(
+        style,
+        kwargs.pop("content", CONTENT),
+        name="toy",
+        network=net,
+        image_size=32,
+        batch_size=2,
+        steps=steps,
+        vgg_weights=None,
+        output_dir=tmp_path,
+        verbose=0,
+        style_layers=("conv1_2", "conv2_2"),
+        content_layers=("conv2_2",),
+        **kwargs,
+    )
 
 
 def test_twenty_steps_lower_the_loss(tmp_path):
@@ -42,7 +53,9 @@ def test_twenty_steps_lower_the_loss(tmp_path):
     reloaded = TransformerNet.from_weights_file(tmp_path / "toy.weights.h5")
     np.testing.assert_allclose(
         keras.ops.convert_to_numpy(reloaded(x)),
-        keras.ops.convert_to_numpy(trainer.net(x)), atol=2.0)  # float16 storage
+        keras.ops.convert_to_numpy(trainer.net(x)),
+        atol=2.0,
+    )  # float16 storage
 
 
 def test_two_styles_in_one_network_both_improve(tmp_path, assets):
@@ -50,17 +63,27 @@ def test_two_styles_in_one_network_both_improve(tmp_path, assets):
     stripes = np.stack([(np.sin(np.arange(32) / 2.0) > 0) * 255.0] * 32)
     stripes = np.repeat(stripes[..., None], 3, axis=-1).astype("uint8")
     styles = {"vertical": stripes, "horizontal": stripes.transpose(1, 0, 2)}
-    net = TransformerNet(filters=(8, 16, 16), residual_blocks=1, name="pair",
-                         style_names=list(styles))
-    trainer = StyleTrainer(styles, CONTENT, name="pair", network=net,
-                           image_size=32, batch_size=4, steps=60,
-                           checkpoint_every=30, learning_rate=1e-2,
-                           style_weight=1e-4, tv_weight=0.0,
-                           vgg_weights=str(assets / "weights"
-                                           / "vgg19_imagenet_notop.weights.h5"),
-                           output_dir=tmp_path, verbose=0,
-                           style_layers=("conv1_2", "conv2_2"),
-                           content_layers=("conv2_2",))
+    net = TransformerNet(
+        filters=(8, 16, 16), residual_blocks=1, name="pair", style_names=list(styles)
+    )
+    trainer = StyleTrainer(
+        styles,
+        CONTENT,
+        name="pair",
+        network=net,
+        image_size=32,
+        batch_size=4,
+        steps=60,
+        checkpoint_every=30,
+        learning_rate=1e-2,
+        style_weight=1e-4,
+        tv_weight=0.0,
+        vgg_weights=str(assets / "weights" / "vgg19_imagenet_notop.weights.h5"),
+        output_dir=tmp_path,
+        verbose=0,
+        style_layers=("conv1_2", "conv2_2"),
+        content_layers=("conv2_2",),
+    )
     x = CONTENT.astype("float32")
 
     def total(style, target):
@@ -94,17 +117,20 @@ class _Start(keras.callbacks.Callback):
         self.moment_norm = sum(float(np.abs(v).sum()) for v in opt_vars[2:])
 
 
-@pytest.mark.parametrize("style", [STYLE, {"a": STYLE, "b": 255 - STYLE}],
-                         ids=["one style", "two styles"])
+@pytest.mark.parametrize(
+    "style", [STYLE, {"a": STYLE, "b": 255 - STYLE}], ids=["one style", "two styles"]
+)
 def test_kill_and_resume_restores_steps_and_optimizer(tmp_path, style):
     crash = _Crash()
     with pytest.raises(KeyboardInterrupt):
         tiny_trainer(tmp_path, steps=6, style=style, checkpoint_every=3).fit(
-            callbacks=[crash])
+            callbacks=[crash]
+        )
     assert (tmp_path / "checkpoint").is_dir()
     start = _Start()
     entry = tiny_trainer(tmp_path, steps=6, style=style, checkpoint_every=3).fit(
-        callbacks=[start])
+        callbacks=[start]
+    )
     assert start.iterations == 3  # resumed after the first checkpoint
     assert start.moment_norm > 0  # Adam moments restored, not fresh zeros
     for w, v in zip(crash.weights, start.weights):
@@ -115,6 +141,7 @@ def test_kill_and_resume_restores_steps_and_optimizer(tmp_path, style):
 
 def test_content_from_folder_and_tf_dataset(tmp_path):
     from PIL import Image
+
     tf = pytest.importorskip("tensorflow")
 
     folder = tmp_path / "photos"
@@ -138,8 +165,9 @@ def test_coco_content_path_under_tfds_mock(tmp_path):
     tfds = pytest.importorskip("tensorflow_datasets")
     if keras.backend.backend() != "tensorflow":
         pytest.skip("tf.data content needs the TensorFlow backend")
-    with tfds.testing.mock_data(num_examples=4,
-                                policy=tfds.testing.MockPolicy.USE_CODE):
+    with tfds.testing.mock_data(
+        num_examples=4, policy=tfds.testing.MockPolicy.USE_CODE
+    ):
         trainer = tiny_trainer(tmp_path, steps=2, content="coco")
         entry = trainer.fit()
     assert entry["steps"] == 2 and np.isfinite(entry["final_losses"]["total"])
@@ -153,8 +181,7 @@ def test_bad_arguments(tmp_path):
 
 
 def test_time_limit_stops_early_and_records_the_steps_done(tmp_path):
-    trainer = tiny_trainer(tmp_path, steps=50, checkpoint_every=10,
-                           time_limit_s=1e-3)
+    trainer = tiny_trainer(tmp_path, steps=50, checkpoint_every=10, time_limit_s=1e-3)
     entry = trainer.fit()
     assert entry["steps"] == 1  # the limit passed during the first step
     assert (tmp_path / "toy.weights.h5").is_file()

@@ -25,7 +25,7 @@ timeout "$BENCH_S" python3 -m keras_style_aug.cli.main benchmark --preset full \
   $BENCH_ARGS --policies float32 mixed_bfloat16 --vgg16-weights random \
   --repeats 5 --output "$OUT/gpu_benchmark.json" 2>&1 | tee "$OUT/benchmark.log" \
   | grep -v "^[IWE]0000"
-python3 examples/train_multi_style.py --runs runs --networks full lite \
+python3 tools/publishing/train_multi_style.py --runs runs --networks full lite \
   --steps 20000 --batch-size 16 --image-size 256 --checkpoint-every 500 \
   --dtype-policy mixed_bfloat16 --deadline-min "$DEADLINE_MIN" $ARGS 2>&1 \
   | tee "$OUT/train.log" | grep -v "^[IWE]0000"

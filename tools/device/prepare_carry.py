@@ -32,11 +32,25 @@ def wheels():
     target.mkdir(parents=True, exist_ok=True)
     platforms = [f"--platform=manylinux_2_{n}_x86_64" for n in (17, 27, 28)]
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps",
-         "--only-binary=:all:", "--python-version", "3.12",
-         "--implementation", "cp", *platforms, "--platform=manylinux2014_x86_64",
-         "-d", str(target), *WHEELS],
-        check=True)
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--python-version",
+            "3.12",
+            "--implementation",
+            "cp",
+            *platforms,
+            "--platform=manylinux2014_x86_64",
+            "-d",
+            str(target),
+            *WHEELS,
+        ],
+        check=True,
+    )
 
 
 def content(size=256):
@@ -82,5 +96,6 @@ if __name__ == "__main__":
     content()
     paintings()
     vgg19()
-    print(subprocess.run(["du", "-sh", str(CARRY)], capture_output=True,
-                         text=True).stdout)
+    print(
+        subprocess.run(["du", "-sh", str(CARRY)], capture_output=True, text=True).stdout
+    )

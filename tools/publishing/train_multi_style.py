@@ -6,9 +6,9 @@ style per image. ``--networks full lite`` trains the ``lite`` preset afterwards
 for the same number of steps the full network reached, so their held-out losses
 can be compared style by style.
 
-    python examples/train_multi_style.py --steps 20000 --batch-size 16   # GPU
-    python examples/train_multi_style.py --evaluate --eval-size 256       # report
-    python examples/train_multi_style.py --publish                        # weights/
+    python tools/publishing/train_multi_style.py --steps 20000 --batch-size 16
+    python tools/publishing/train_multi_style.py --evaluate --eval-size 256
+    python tools/publishing/train_multi_style.py --publish      # into weights/
 """
 
 import argparse
@@ -33,7 +33,7 @@ from keras_style_aug.assets import asset_path  # noqa: E402
 from keras_style_aug.losses import PerceptualLoss  # noqa: E402
 from keras_style_aug.styles.registry import sha256  # noqa: E402
 from keras_style_aug.training import StyleTrainer  # noqa: E402
-from keras_style_aug.training.style_trainer import evaluate_losses  # noqa: E402
+from keras_style_aug.training.evaluation import evaluate_losses  # noqa: E402
 from keras_style_aug.utils.images import contact_sheet  # noqa: E402
 from keras_style_aug.utils.images import load_image  # noqa: E402
 from keras_style_aug.utils.images import save_image  # noqa: E402
@@ -70,26 +70,41 @@ def train(args):
             network = registry.load(args.init_from)
             network.name = name
         trainer = StyleTrainer(
-            paintings, content, name=name, network=network,
-            image_size=args.image_size, batch_size=args.batch_size, steps=steps,
-            style_weight=args.style_weight, vgg_weights=str(asset_path(*VGG19)),
-            output_dir=Path(args.runs) / name, sample_images=held_out[:4],
-            checkpoint_every=args.checkpoint_every, verbose=2,
-            time_limit_s=limit)
+            paintings,
+            content,
+            name=name,
+            network=network,
+            image_size=args.image_size,
+            batch_size=args.batch_size,
+            steps=steps,
+            style_weight=args.style_weight,
+            vgg_weights=str(asset_path(*VGG19)),
+            output_dir=Path(args.runs) / name,
+            sample_images=held_out[:4],
+            checkpoint_every=args.checkpoint_every,
+            verbose=2,
+            time_limit_s=limit,
+        )
         entry = trainer.fit()
         if args.init_from:
-            before = json.loads(Path(args.init_from).with_name(
-                f"{name}.json").read_text())
+            before = json.loads(
+                Path(args.init_from).with_name(f"{name}.json").read_text()
+            )
             entry["steps_before_restart"] = before["steps"]
             entry["steps"] += before["steps"]
             entry["wall_time_s"] += before["wall_time_s"]
             (Path(args.runs) / name / f"{name}.json").write_text(
-                json.dumps(entry, indent=2) + "\n")
-        print(f"{name}: {entry['steps']} steps in {entry['wall_time_s']:.0f} s",
-              flush=True)
+                json.dumps(entry, indent=2) + "\n"
+            )
+        print(
+            f"{name}: {entry['steps']} steps in {entry['wall_time_s']:.0f} s",
+            flush=True,
+        )
         # Later networks train as many steps as the first one reached.
         steps = entry["steps"]
-        write_sheet(trainer.net, held_out[:4], Path(args.runs) / name / f"{name}_sheet.png")
+        write_sheet(
+            trainer.net, held_out[:4], Path(args.runs) / name / f"{name}_sheet.png"
+        )
 
 
 def write_sheet(net, images, path):
@@ -112,25 +127,29 @@ def evaluate(args):
     """Held-out losses per style: multi-style networks against the shipped
     single-style ones, on the same photos at the same size."""
     _, held_out = content_split(args.eval_size, args.eval_images)
-    report = {"images": f"{len(held_out)} BSDS500 test photos, "
-                        f"{args.eval_size}px", "styles": {}}
+    report = {
+        "images": f"{len(held_out)} BSDS500 test photos, {args.eval_size}px",
+        "styles": {},
+    }
     networks = {
         name: registry.load(Path(args.runs) / name / f"{name}.weights.h5")
         for name in (network_name(args, preset) for preset in args.networks)
     }
     singles = registry.available()
     for style in args.styles:
-        loss = PerceptualLoss(load_image(asset_path("styles", PAINTINGS[style]),
-                                         size=args.eval_size),
-                              vgg_weights=str(asset_path(*VGG19)))
+        loss = PerceptualLoss(
+            load_image(asset_path("styles", PAINTINGS[style]), size=args.eval_size),
+            vgg_weights=str(asset_path(*VGG19)),
+        )
         row = {}
         for name, net in networks.items():
             index = list(net.style_names).index(style)
             result = evaluate_losses(net, loss, held_out, style=index)
             row[name] = result["stylized"]
         if style in singles:
-            row["single-style"] = evaluate_losses(
-                registry.load(style), loss, held_out)["stylized"]
+            row["single-style"] = evaluate_losses(registry.load(style), loss, held_out)[
+                "stylized"
+            ]
         row["identity"] = result["identity"]
         report["styles"][style] = row
         print(style, json.dumps(row), flush=True)
@@ -170,21 +189,35 @@ def publish(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--styles", nargs="+", default=list(PAINTINGS),
-                        choices=list(PAINTINGS))
+    parser.add_argument(
+        "--styles", nargs="+", default=list(PAINTINGS), choices=list(PAINTINGS)
+    )
     parser.add_argument("--name", default="paintings6")
-    parser.add_argument("--networks", nargs="+", default=["full"],
-                        choices=["full", "lite"])
+    parser.add_argument(
+        "--networks", nargs="+", default=["full"], choices=["full", "lite"]
+    )
     parser.add_argument("--steps", type=int, default=20_000)
-    parser.add_argument("--time-limit-min", type=float, default=None,
-                        help="stop each network's training after this long")
-    parser.add_argument("--deadline-min", type=float, default=None,
-                        help="finish all training within this long")
-    parser.add_argument("--init-from", default=None,
-                        help="a weights file to continue training from "
-                        "(with a fresh optimizer); its NAME.json steps count")
-    parser.add_argument("--dtype-policy", default=None,
-                        help="e.g. mixed_bfloat16 on a GPU")
+    parser.add_argument(
+        "--time-limit-min",
+        type=float,
+        default=None,
+        help="stop each network's training after this long",
+    )
+    parser.add_argument(
+        "--deadline-min",
+        type=float,
+        default=None,
+        help="finish all training within this long",
+    )
+    parser.add_argument(
+        "--init-from",
+        default=None,
+        help="a weights file to continue training from "
+        "(with a fresh optimizer); its NAME.json steps count",
+    )
+    parser.add_argument(
+        "--dtype-policy", default=None, help="e.g. mixed_bfloat16 on a GPU"
+    )
     parser.add_argument("--image-size", type=int, default=256)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--style-weight", type=float, default=5e-5)
@@ -192,10 +225,16 @@ def main():
     parser.add_argument("--eval-images", type=int, default=20)
     parser.add_argument("--eval-size", type=int, default=256)
     parser.add_argument("--runs", default=str(REPO / "runs"))
-    parser.add_argument("--evaluate", action="store_true",
-                        help="evaluate trained networks (no training)")
-    parser.add_argument("--publish", action="store_true",
-                        help="copy trained networks into weights/ (no training)")
+    parser.add_argument(
+        "--evaluate",
+        action="store_true",
+        help="evaluate trained networks (no training)",
+    )
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help="copy trained networks into weights/ (no training)",
+    )
     args = parser.parse_args()
     if args.evaluate:
         evaluate(args)

@@ -1,0 +1,213 @@
+"""Suites that time the style network alone or the layer alone: the paper's
+Table 1, batched throughput, the plain against the phase layout, `lite`
+against `full`, mixed-style batches, and the cost of `rate`."""
+
+import statistics
+
+import keras
+import numpy as np
+
+from keras_style_aug.benchmark.timing import Stylize
+from keras_style_aug.benchmark.timing import device_seconds
+from keras_style_aug.benchmark.timing import forward_fn
+from keras_style_aug.benchmark.timing import images_01
+from keras_style_aug.benchmark.timing import median_seconds
+from keras_style_aug.benchmark.timing import random_images
+from keras_style_aug.layers import RandomStyleTransfer
+from keras_style_aug.networks import TransformerNet
+
+# The paper's Table 1: seconds per image for style models 1-5.
+PAPER_TABLE1 = {
+    67: [1.3742, 1.3786, 1.4025, 1.3812, 1.3744],
+    224: [2.5156, 2.5489, 2.5132, 2.6732, 2.5973],
+    512: [4.1475, 4.1549, 4.1135, 4.1303, 4.1387],
+    1024: [9.3756, 9.3845, 9.3766, 9.2524, 9.3688],
+}
+
+
+def table1_latency(networks, sizes=(67, 224, 512, 1024), repeats=3):
+    """Single-image latency per network and size, next to the paper's."""
+    rows = []
+    for net in networks:
+        model = Stylize(RandomStyleTransfer(styles=[net], rate=1.0))
+        for size in sizes:
+            x = random_images(1, size)
+            seconds = median_seconds(
+                lambda m=model, x=x: m.predict_on_batch(x), repeats
+            )
+            paper = (
+                statistics.mean(PAPER_TABLE1[size]) if size in PAPER_TABLE1 else None
+            )
+            rows.append(
+                {
+                    "style": net.name,
+                    "size": size,
+                    "seconds": seconds,
+                    "paper_seconds": paper,
+                    "speedup": paper / seconds if paper else None,
+                }
+            )
+    return rows
+
+
+def throughput(net, batch_sizes, size=224, policies=("float32",), repeats=3):
+    """Images per second of a network at `size` for each batch size and policy."""
+    rows = []
+    for policy in policies:
+        twin = net.clone(dtype=policy)
+        model = Stylize(RandomStyleTransfer(styles=[twin], rate=1.0, dtype=policy))
+        for batch in batch_sizes:
+            x = random_images(batch, size)
+            try:
+                seconds = median_seconds(
+                    lambda m=model, x=x: m.predict_on_batch(x), repeats
+                )
+            except Exception as e:  # out of memory at large batches
+                rows.append({"policy": policy, "batch": batch, "error": str(e)[:200]})
+                break
+            rows.append(
+                {"policy": policy, "batch": batch, "images_per_s": batch / seconds}
+            )
+    return rows
+
+
+def rate_cost(
+    net, batch=8, size=224, rates=(1.0, 0.5, 0.25, 0.0), repeats=5, policy="float32"
+):
+    """Time of the layer at several rates, relative to rate 1."""
+    twin = net.clone(dtype=policy)
+    rows = []
+    x = random_images(batch, size)
+    for rate in rates:
+        model = Stylize(
+            RandomStyleTransfer(styles=[twin], rate=rate, seed=0, dtype=policy)
+        )
+        rows.append(
+            {
+                "rate": rate,
+                "policy": policy,
+                "seconds": median_seconds(
+                    lambda m=model: m.predict_on_batch(x), repeats
+                ),
+            }
+        )
+    for row in rows:
+        row["relative_to_rate_1"] = row["seconds"] / rows[0]["seconds"]
+    return rows
+
+
+def layouts(net, batch_sizes, size=224, policy="float32", repeats=5):
+    """Throughput of the paper's plain layout against the phase layout (same
+    weights, same outputs), side by side."""
+    twin = net.clone(dtype=policy)
+    rows = []
+    for batch in batch_sizes:
+        x = images_01(batch, size, policy)
+        weights = None
+        if twin.is_multi_style:
+            weights = twin.style_weights(0, batch)
+        row = {"policy": policy, "batch": batch}
+        for name in ("plain", "phase"):
+            seconds = device_seconds(forward_fn(twin, name, weights), [x], repeats)
+            row[f"{name}_images_per_s"] = batch / seconds
+        row["speedup"] = row["phase_images_per_s"] / row["plain_images_per_s"]
+        rows.append(row)
+    return rows
+
+
+def presets(batch, size=224, policy="float32", repeats=5):
+    """Throughput of the `lite` preset against `full` (phase layout)."""
+    rows = []
+    x = images_01(batch, size, policy)
+    for preset in ("full", "lite"):
+        net = TransformerNet.from_preset(preset, dtype=policy)
+        net.build()
+        seconds = device_seconds(forward_fn(net), [x], repeats)
+        rows.append(
+            {
+                "preset": preset,
+                "policy": policy,
+                "batch": batch,
+                "parameters": net.count_params(),
+                "images_per_s": batch / seconds,
+            }
+        )
+    for row in rows:
+        row["relative_to_full"] = row["images_per_s"] / rows[0]["images_per_s"]
+    return rows
+
+
+def mixed_batches(multi, batch, size=224, policy="float32", repeats=5, seed=0):
+    """A multi-style network on a batch of one style, of a style per image,
+    and of a random mix per image; against one single-style network, and
+    against as many separate networks in one `RandomStyleTransfer` (each
+    image a random one). Parameters count the memory of each set-up."""
+    twin = multi.clone(dtype=policy)
+    styles = twin.num_styles
+    x = images_01(batch, size, policy)
+    rng = np.random.default_rng(seed)
+    one_hot = np.eye(styles, dtype="float32")
+    cases = {
+        "one style for the batch": one_hot[np.zeros(batch, int)],
+        "a random style per image": one_hot[rng.integers(0, styles, batch)],
+        "a random mix per image": rng.dirichlet(np.ones(styles), batch).astype(
+            "float32"
+        ),
+    }
+    multi_params = twin.count_params()
+    fn = forward_fn(twin)
+    rows = []
+    for case, weights in cases.items():
+        seconds = device_seconds(fn, [x, weights], repeats)
+        rows.append(
+            {
+                "set-up": f"{styles}-style network, {case}",
+                "parameters": multi_params,
+                "images_per_s": batch / seconds,
+            }
+        )
+    singles = [
+        TransformerNet(
+            filters=twin.filters,
+            residual_blocks=twin.residual_blocks,
+            dtype=policy,
+            name=f"single_{i}",
+        )
+        for i in range(styles)
+    ]
+    for net in singles:
+        net.build()
+    seconds = device_seconds(forward_fn(singles[0]), [x], repeats)
+    rows.append(
+        {
+            "set-up": "1 single-style network",
+            "parameters": singles[0].count_params(),
+            "images_per_s": batch / seconds,
+        }
+    )
+    layer = RandomStyleTransfer(styles=singles, rate=1.0, seed=seed, dtype=policy)
+    images = keras.ops.cast(random_images(batch, size), layer.compute_dtype)
+    seconds = device_seconds(lambda x: layer(x, training=True), [images], repeats)
+    rows.append(
+        {
+            "set-up": f"{styles} separate networks, a random one per image "
+            "(RandomStyleTransfer)",
+            "parameters": sum(n.count_params() for n in singles),
+            "images_per_s": batch / seconds,
+        }
+    )
+    layer = RandomStyleTransfer(
+        styles=[twin], rate=1.0, mix=1.0, seed=seed, dtype=policy
+    )
+    seconds = device_seconds(lambda x: layer(x, training=True), [images], repeats)
+    rows.append(
+        {
+            "set-up": f"{styles}-style network, random mixes "
+            "(RandomStyleTransfer, mix=1)",
+            "parameters": multi_params,
+            "images_per_s": batch / seconds,
+        }
+    )
+    for row in rows:
+        row["relative_to_one_style"] = row["images_per_s"] / rows[0]["images_per_s"]
+    return rows

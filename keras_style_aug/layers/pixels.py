@@ -1,0 +1,92 @@
+"""Pixel bookkeeping for `RandomStyleTransfer`: input checks, the layer's
+`value_range` <-> [0, 1] (the networks' range), blending and colour
+preservation, and class indices from labels."""
+
+import keras
+
+# Luma coefficients (ITU-R BT.601). They sum to 1 and the chroma axes of YIQ
+# are orthogonal to them, so replacing luma keeps I and Q exactly.
+_LUMA = (0.299, 0.587, 0.114)
+
+
+def check_images(images, data_format):
+    shape = tuple(images.shape)
+    if len(shape) not in (3, 4):
+        raise ValueError(
+            "RandomStyleTransfer expects images of rank 3 (H, W, C) or 4 "
+            f"(N, H, W, C); received shape {shape}. Batch single images "
+            "or drop extra axes."
+        )
+    channels = shape[-3] if data_format == "channels_first" else shape[-1]
+    if channels is not None and channels != 3:
+        raise ValueError(
+            "RandomStyleTransfer expects RGB images with 3 channels "
+            f"({data_format}); received shape {shape} with {channels} "
+            "channels. Convert grayscale images to RGB or drop the alpha "
+            "channel first, or set `data_format`."
+        )
+    dtype = keras.backend.standardize_dtype(images.dtype)
+    if "float" not in dtype and "int" not in dtype:
+        raise TypeError(
+            "RandomStyleTransfer expects integer or float images; received "
+            f"dtype {dtype}. Decode images to uint8 or float32 first."
+        )
+
+
+def check_labels(labels, images):
+    """Labels must be numbers, one per image (integers or one-hot rows)."""
+    dtype = keras.backend.standardize_dtype(getattr(labels, "dtype", "float32"))
+    if "float" not in dtype and "int" not in dtype and dtype != "bool":
+        raise TypeError(
+            f"'labels' must be integer class indices or one-hot rows; received "
+            f"dtype {dtype}. Map class names to indices first (e.g. with "
+            "keras.layers.StringLookup)."
+        )
+    batched = len(images.shape) == 4
+    labels_shape = tuple(getattr(labels, "shape", ()))
+    count = labels_shape[0] if labels_shape else 1
+    expected = images.shape[0] if batched else 1
+    if not batched and labels_shape and len(labels_shape) > 1:
+        count = labels_shape[0]
+    if count is not None and expected is not None and count != expected:
+        raise ValueError(
+            f"'labels' of shape {labels_shape} do not fit images of shape "
+            f"{tuple(images.shape)}: pass one label (an integer or a one-hot "
+            "row) per image."
+        )
+
+
+def class_indices(b, labels, batched):
+    """Integer class per image from integer, float or one-hot labels."""
+    labels = b.convert_to_tensor(labels)
+    if not batched:
+        labels = b.numpy.expand_dims(labels, 0)
+    if len(labels.shape) == 2 and labels.shape[-1] != 1:
+        labels = b.numpy.argmax(labels, axis=-1)
+    labels = b.numpy.reshape(labels, (-1,))
+    if "float" in keras.backend.standardize_dtype(labels.dtype):
+        labels = b.numpy.round(labels)
+    return b.cast(labels, "int32")
+
+
+def to_01(b, images, value_range):
+    """Images in `value_range` -> [0, 1]."""
+    low, high = value_range
+    return (images - low) / (high - low)
+
+
+def blend(b, images, stylized_01, strength, value_range, preserve_color):
+    """Stylized [0, 1] images -> `value_range`, colour kept if asked, and
+    mixed with the originals by `strength` (one value per image)."""
+    if preserve_color:
+        original_01 = to_01(b, images, value_range)
+        stylized_01 = original_01 + (_luma(b, stylized_01) - _luma(b, original_01))
+    low, high = value_range
+    stylized = b.numpy.clip(stylized_01, 0.0, 1.0) * (high - low) + low
+    strength = b.cast(strength, images.dtype)[:, None, None, None]
+    return images + strength * (stylized - images)
+
+
+def _luma(b, images):
+    weights = b.convert_to_tensor(_LUMA, images.dtype)
+    return b.numpy.sum(images * weights, axis=-1, keepdims=True)

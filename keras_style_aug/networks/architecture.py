@@ -1,0 +1,79 @@
+"""The paper's transformation network (Johnson et al. 2016), written once.
+
+``conv_layers()`` names every convolution and its shape; ``forward()`` is the
+network, stage by stage, reading the weights by those names. How each stage
+is computed is the layout's business: ``"phase"`` (``phase_layout.py``, the
+fast, exact default) or ``"plain"`` (``plain_layout.py``, the paper's
+drawing, kept as the reference the phase layout must match).
+
+Pixel ranges: ``forward`` takes images in [-1, 1] and returns the
+pre-``tanh`` output; ``TransformerNet.forward`` wraps it for images in
+[0, 1], and ``TransformerNet.__call__`` for images in its ``value_range``.
+"""
+
+from keras_style_aug.networks.phase_layout import PhaseLayout
+from keras_style_aug.networks.plain_layout import PlainLayout
+
+LAYOUTS = {"phase": PhaseLayout, "plain": PlainLayout}
+
+
+def conv_layers(filters, residual_blocks):
+    """`(name, kernel size, in channels, out channels)` of every convolution,
+    in the order their weights are stored. Every one but `conv_out` is
+    followed by instance normalization (scale, offset); `conv_out` has a
+    bias."""
+    f0, f1, f2 = filters
+    # Encoder: a 9x9 convolution, then two stride-2 3x3 convolutions.
+    layers = [("conv_in", 9, 3, f0), ("down1", 3, f0, f1), ("down2", 3, f1, f2)]
+    # Residual blocks at a quarter of the resolution: two 3x3 convolutions.
+    for i in range(residual_blocks):
+        layers += [(f"res{i}_a", 3, f2, f2), (f"res{i}_b", 3, f2, f2)]
+    # Decoder: two (nearest x2 upsampling, 3x3 convolution) stages, then a
+    # 9x9 convolution to RGB.
+    layers += [("up1", 3, f2, f1), ("up2", 3, f1, f0), ("conv_out", 9, f0, 3)]
+    return layers
+
+
+def weight_names(residual_blocks):
+    """`layer/kind` of every stored array, in storage order."""
+    names = []
+    for layer, *_ in conv_layers((1, 1, 1), residual_blocks):
+        kinds = (
+            ("kernel", "bias") if layer == "conv_out" else ("kernel", "scale", "offset")
+        )
+        names += [f"{layer}/{kind}" for kind in kinds]
+    return names
+
+
+def forward(b, x, weights, residual_blocks, style_weights, dtype, layout="phase"):
+    """Pre-`tanh` output of the network.
+
+    Args:
+        b: a backend namespace (`numpy`, `nn`, `core` modules).
+        x: `(N, H, W, 3)` images in [-1, 1], sides divisible by 4.
+        weights: `{layer: {"kernel", "scale", "offset"}}` float32 tensors
+            (`conv_out`: `{"kernel", "bias"}`), as
+            `TransformerNet.layer_weights()` returns them.
+        residual_blocks: number of residual blocks.
+        style_weights: `(N, styles)` mixing weights of a multi-style network
+            (conditional instance norm), else `None`.
+        dtype: compute dtype of the convolutions.
+        layout: `"phase"` or `"plain"`; both compute the same function.
+    """
+    if layout not in LAYOUTS:
+        raise ValueError(
+            f"`layout` must be one of {sorted(LAYOUTS)}; received {layout!r}."
+        )
+    ops = LAYOUTS[layout](b, style_weights, dtype)
+    # Encoder.
+    x = ops.conv_in(x, weights["conv_in"])
+    x = ops.down1(x, weights["down1"])
+    x = ops.down2(x, weights["down2"])
+    # Residual blocks: x + norm(conv(relu(norm(conv(x))))).
+    for i in range(residual_blocks):
+        y = ops.residual_conv(x, weights[f"res{i}_a"], relu=True)
+        x = x + ops.residual_conv(y, weights[f"res{i}_b"], relu=False)
+    # Decoder.
+    x = ops.up1(x, weights["up1"])
+    x = ops.up2(x, weights["up2"])
+    return ops.conv_out(x, weights["conv_out"])

@@ -1,0 +1,43 @@
+"""The network's stages as the paper draws them (``architecture.forward``
+runs them with ``layout="plain"``).
+
+Kept as the reference that the phase layout must match (tests), and as the
+naive build the benchmark measures the phase layout against.
+"""
+
+from keras_style_aug.networks.phase_layout import instance_norm
+from keras_style_aug.networks.phase_layout import reflect_conv
+
+
+class PlainLayout:
+    """Every stage a reflection-padded convolution, then instance norm."""
+
+    def __init__(self, b, style_weights, dtype):
+        self.b, self.style_weights, self.dtype = b, style_weights, dtype
+
+    def _conv_norm(self, x, w, stride=1, relu=True):
+        x = reflect_conv(self.b, x, w["kernel"], self.dtype, stride)
+        return instance_norm(
+            self.b, x, w["scale"], w["offset"], self.style_weights, relu=relu
+        )
+
+    def conv_in(self, x, w):
+        return self._conv_norm(x, w)
+
+    def down1(self, x, w):
+        return self._conv_norm(x, w, stride=2)
+
+    down2 = down1
+
+    def residual_conv(self, x, w, relu):
+        return self._conv_norm(x, w, relu=relu)
+
+    def up1(self, x, w):
+        x = self.b.numpy.repeat(self.b.numpy.repeat(x, 2, axis=1), 2, axis=2)
+        return self._conv_norm(x, w)
+
+    up2 = up1
+
+    def conv_out(self, x, w):
+        x = reflect_conv(self.b, x, w["kernel"], self.dtype)
+        return x + self.b.cast(w["bias"], self.dtype)
