@@ -4,29 +4,38 @@ The public API, by folder: `layers` (`RandomStyleTransfer`), `networks`
 (`TransformerNet`), `training` (`StyleTrainer`), `selection`
 (`GradCamStyleSelector`, `grad_cam`), `classifiers` (`build_vgg16_classifier`),
 `losses` (`PerceptualLoss`) and `styles` (the registry of trained styles).
+Names are imported on first use, so `import keras_style_aug` is quick.
 
 >>> from keras_style_aug import RandomStyleTransfer, styles
 >>> "paintings6" in styles.available()
 True
 """
 
-from keras_style_aug import styles
-from keras_style_aug.classifiers import build_vgg16_classifier
-from keras_style_aug.layers import RandomStyleTransfer
-from keras_style_aug.losses import PerceptualLoss
-from keras_style_aug.networks import TransformerNet
-from keras_style_aug.selection import GradCamStyleSelector
-from keras_style_aug.selection import grad_cam
-from keras_style_aug.training import StyleTrainer
+import importlib
 
 __version__ = "0.2.0"
-__all__ = [
-    "GradCamStyleSelector",
-    "PerceptualLoss",
-    "RandomStyleTransfer",
-    "StyleTrainer",
-    "TransformerNet",
-    "build_vgg16_classifier",
-    "grad_cam",
-    "styles",
-]
+
+_EXPORTS = {
+    "GradCamStyleSelector": "keras_style_aug.selection",
+    "PerceptualLoss": "keras_style_aug.losses",
+    "RandomStyleTransfer": "keras_style_aug.layers",
+    "StyleTrainer": "keras_style_aug.training",
+    "TransformerNet": "keras_style_aug.networks",
+    "build_vgg16_classifier": "keras_style_aug.classifiers",
+    "grad_cam": "keras_style_aug.selection",
+    "styles": "keras_style_aug.styles",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'keras_style_aug' has no attribute {name!r}")
+    module = importlib.import_module(_EXPORTS[name])
+    value = module if name == "styles" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

@@ -6,30 +6,59 @@ Prints markdown tables and writes them with the machine facts as JSON.
 import json
 from pathlib import Path
 
-from keras_style_aug import benchmark
-from keras_style_aug import styles
-from keras_style_aug.networks import TransformerNet
+from keras_style_aug.cli.arguments import add_styles
+from keras_style_aug.cli.arguments import positive_int
+
+SUITES = (
+    "table1",
+    "throughput",
+    "layouts",
+    "presets",
+    "mixed_batches",
+    "rate_cost",
+    "training_overhead",
+    "tfdata_vs_model",
+)
 
 
 def add_arguments(parser):
-    parser.add_argument(
-        "--styles",
-        nargs="+",
-        default=None,
-        help="styles to time (default: all available)",
-    )
+    add_styles(parser, default_help="every available style")
     parser.add_argument(
         "--preset",
         default=None,
         choices=["full", "lite"],
         help="time an untrained network of this preset instead",
     )
-    parser.add_argument("--sizes", nargs="+", type=int, default=[67, 224, 512, 1024])
-    parser.add_argument("--batch-sizes", nargs="+", type=int, default=[1, 2, 4, 8])
     parser.add_argument(
-        "--size", type=int, default=224, help="image side for the batched suites"
+        "--table1-sizes",
+        "--sizes",
+        dest="table1_sizes",
+        nargs="+",
+        type=positive_int,
+        default=[67, 224, 512, 1024],
+        help="image sides of the single-image latency (Table 1)",
     )
-    parser.add_argument("--policies", nargs="+", default=["float32", "mixed_bfloat16"])
+    parser.add_argument(
+        "--batch-sizes",
+        nargs="+",
+        type=positive_int,
+        default=[1, 2, 4, 8],
+        help="batch sizes of the throughput",
+    )
+    parser.add_argument(
+        "--image-size",
+        "--size",
+        dest="image_size",
+        type=positive_int,
+        default=224,
+        help="image side of the batched suites",
+    )
+    parser.add_argument(
+        "--policies",
+        nargs="+",
+        default=["float32", "mixed_bfloat16"],
+        help="Keras dtype policies",
+    )
     parser.add_argument(
         "--vgg16-weights",
         default=None,
@@ -40,14 +69,15 @@ def add_arguments(parser):
     parser.add_argument(
         "--suites",
         nargs="+",
-        default=list(benchmark.SUITES),
-        choices=list(benchmark.SUITES),
+        default=list(SUITES),
+        choices=list(SUITES),
+        help="which suites to run",
     )
     parser.add_argument(
         "--overhead-sizes",
         "--overhead-size",
         nargs="+",
-        type=int,
+        type=positive_int,
         default=[160],
         help="image sides of the training-overhead suite",
     )
@@ -55,16 +85,29 @@ def add_arguments(parser):
         "--overhead-batch-sizes",
         "--overhead-batch",
         nargs="+",
-        type=int,
+        type=positive_int,
         default=[8],
         help="batch sizes of the training-overhead suite "
         "(users meet 8 to 128; the paper trains at 20)",
     )
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--output", default="benchmark.json")
+    parser.add_argument(
+        "--repeats",
+        type=positive_int,
+        default=3,
+        help="timed calls per figure (the median is kept)",
+    )
+    parser.add_argument(
+        "--output",
+        default="benchmark.json",
+        help="JSON of every figure with the machine",
+    )
 
 
 def run(args):
+    from keras_style_aug import benchmark
+    from keras_style_aug import styles
+    from keras_style_aug.networks import TransformerNet
+
     if args.preset:
         networks = [TransformerNet.from_preset(args.preset, name=args.preset)]
     else:
@@ -75,7 +118,7 @@ def run(args):
     results = benchmark.run(
         networks,
         vgg16_weights=None if random_vgg else args.vgg16_weights,
-        sizes=args.sizes,
+        sizes=args.table1_sizes,
         batch_sizes=args.batch_sizes,
         policies=args.policies,
         overhead_sizes=args.overhead_sizes,
@@ -83,7 +126,7 @@ def run(args):
         repeats=args.repeats,
         suites=args.suites,
         vgg16_random=random_vgg,
-        size=args.size,
+        size=args.image_size,
     )
     Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {args.output}")

@@ -7,10 +7,10 @@ demo needs no data download.
 """
 
 import numpy as np
+from tqdm import tqdm
 
-from keras_style_aug import styles
-from keras_style_aug.cli.style_specs import stylizers
-from keras_style_aug.networks import TransformerNet
+from keras_style_aug.cli.arguments import add_resize
+from keras_style_aug.cli.arguments import add_styles
 from keras_style_aug.utils.images import contact_sheet
 from keras_style_aug.utils.images import save_image
 
@@ -19,15 +19,8 @@ SAMPLES = ("chelsea", "astronaut", "coffee")
 
 def add_arguments(parser):
     parser.add_argument("--output", default="demo.png", help="PNG to write")
-    parser.add_argument(
-        "--size", type=int, default=256, help="shorter side of the stylized images"
-    )
-    parser.add_argument(
-        "--styles",
-        nargs="+",
-        default=None,
-        help="styles to show (default: all available)",
-    )
+    add_resize(parser, default=256)
+    add_styles(parser, default_help="every available style")
 
 
 def sample_images(size):
@@ -43,7 +36,11 @@ def sample_images(size):
 
 
 def run(args):
-    images = sample_images(args.size)
+    from keras_style_aug import styles
+    from keras_style_aug.cli.style_specs import stylizers
+    from keras_style_aug.networks import TransformerNet
+
+    images = sample_images(args.resize)
     shown = stylizers(args.styles or styles.available(), demo_mixes=True)
     if not shown:
         print(
@@ -53,12 +50,14 @@ def run(args):
         )
         net = TransformerNet(name="untrained (random weights)")
         shown = [(net.name, net)]
-    rows = [list(images)] + [list(np.asarray(s(images))) for _, s in shown]
+    rows = [list(images)] + [
+        list(np.asarray(s(images))) for _, s in tqdm(shown, desc="demo", unit="style")
+    ]
     sheet = contact_sheet(
         rows,
         row_labels=["original"] + [name for name, _ in shown],
         column_labels=SAMPLES,
-        cell=min(args.size, 192),
+        cell=min(args.resize, 192),
     )
     path = save_image(sheet, args.output)
     print(f"wrote {path} ({len(shown)} styles and mixes x {len(images)} images)")

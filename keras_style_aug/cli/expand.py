@@ -4,16 +4,15 @@
 gives each class its own. Rerunning skips finished files.
 """
 
-from keras_style_aug import styles
-from keras_style_aug.data.expansion import expand_folder
+from keras_style_aug.cli.arguments import add_resize
+from keras_style_aug.cli.arguments import add_styles
+from keras_style_aug.cli.arguments import positive_int
 
 
 def add_arguments(parser):
     parser.add_argument("--input", required=True, help="folder of <class>/ folders")
-    parser.add_argument("--output", required=True)
-    parser.add_argument(
-        "--styles", nargs="+", default=None, help="styles for every class"
-    )
+    parser.add_argument("--output", required=True, help="folder for the copies")
+    add_styles(parser, default_help="none; or pass --class-styles")
     parser.add_argument(
         "--class-styles",
         nargs="+",
@@ -21,12 +20,22 @@ def add_arguments(parser):
         metavar="CLASS=STYLE[,STYLE]",
         help="styles per class folder, e.g. cat=wave dog=abstract",
     )
-    parser.add_argument("--copies", type=int, default=1)
-    parser.add_argument("--size", type=int, default=None)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--copies", type=positive_int, default=1, help="stylized copies per image"
+    )
+    add_resize(parser)
+    parser.add_argument(
+        "--workers",
+        type=positive_int,
+        default=4,
+        help="threads decoding and encoding images",
+    )
 
 
 def run(args):
+    from keras_style_aug import styles
+    from keras_style_aug.data.expansion import expand_folder
+
     if bool(args.styles) == bool(args.class_styles):
         raise ValueError("pass exactly one of --styles or --class-styles")
     loaded = {}
@@ -48,7 +57,7 @@ def run(args):
         args.output,
         mapping,
         copies=args.copies,
-        size=args.size,
+        size=args.resize,
         workers=args.workers,
     )
     print(
@@ -56,5 +65,6 @@ def run(args):
         f"{summary['skipped_existing']} already done, "
         f"{len(summary['unreadable'])} unreadable inputs"
     )
-    for path in summary["unreadable"]:
-        print(f"  unreadable: {path}")
+    for path, reason in summary["unreadable"].items():
+        print(f"  skipped {path}: {reason}")
+    return 0 if summary["written"] or summary["skipped_existing"] else 1

@@ -3,28 +3,37 @@
 The export is reloaded and compared with the Keras model; the error is printed.
 """
 
-from keras_style_aug.cli.style_specs import parse
-from keras_style_aug.export import FORMATS
-from keras_style_aug.export import export_stylizer
+from keras_style_aug.cli.arguments import add_styles
+
+FORMATS = ("tf_saved_model", "onnx")
 
 
 def add_arguments(parser):
+    add_styles(parser, required=True, one=True)
     parser.add_argument(
-        "--style",
-        required=True,
-        help="style name or weights path; NAME:STYLE or "
-        "NAME:STYLE=W,STYLE=W for a multi-style network",
+        "--format",
+        default="tf_saved_model",
+        choices=FORMATS,
+        help="SavedModel (TensorFlow) or ONNX",
     )
-    parser.add_argument("--format", default="tf_saved_model", choices=FORMATS)
     parser.add_argument(
         "--output", required=True, help="folder (SavedModel) or .onnx file"
     )
-    parser.add_argument("--strength", type=float, default=1.0)
-    parser.add_argument("--preserve-color", action="store_true")
+    parser.add_argument(
+        "--strength", type=float, default=1.0, help="blend with the original, 0..1"
+    )
+    parser.add_argument(
+        "--preserve-color", action="store_true", help="keep the original colours"
+    )
 
 
 def run(args):
-    name, style_mix = parse(args.style)
+    from keras_style_aug.cli.style_specs import parse
+    from keras_style_aug.export import export_stylizer
+
+    if len(args.styles) != 1:
+        raise ValueError(f"export takes one style; received {args.styles}")
+    name, style_mix = parse(args.styles[0])
     error = export_stylizer(
         name,
         args.output,

@@ -7,12 +7,10 @@ score table as JSON, and the paper's Fig. 8 as a PNG.
 import json
 from pathlib import Path
 
-import keras
+from keras_style_aug.cli.arguments import add_styles
+from keras_style_aug.cli.arguments import positive_int
 
-from keras_style_aug import styles
-from keras_style_aug.data import load_class_folders
-from keras_style_aug.selection import GradCamStyleSelector
-from keras_style_aug.selection.style_selector import CRITERIA
+CRITERIA = ("score", "coverage", "iou", "retention")
 
 
 def add_arguments(parser):
@@ -22,21 +20,50 @@ def add_arguments(parser):
     parser.add_argument(
         "--data-dir", required=True, help="folder with one subfolder per class"
     )
-    parser.add_argument(
-        "--styles",
-        nargs="+",
-        default=None,
-        help="candidate styles (default: every single-style network; "
-        "a multi-style network adds each of its styles)",
+    add_styles(
+        parser,
+        default_help="every single-style network; a multi-style network "
+        "adds each of its styles",
     )
-    parser.add_argument("--images-per-class", type=int, default=8)
-    parser.add_argument("--criterion", default="score", choices=CRITERIA)
-    parser.add_argument("--layer", default=None, help="Grad-CAM conv layer")
-    parser.add_argument("--output", default="selection.json")
-    parser.add_argument("--plot", default="fig8_gradcam.png")
+    parser.add_argument(
+        "--images-per-class",
+        type=positive_int,
+        default=8,
+        help="images of each class to score the styles on",
+    )
+    parser.add_argument(
+        "--criterion", default="score", choices=CRITERIA, help="what to rank styles by"
+    )
+    parser.add_argument(
+        "--layer",
+        default=None,
+        help="Grad-CAM conv layer (default: the last conv layer)",
+    )
+    parser.add_argument(
+        "--output",
+        default="selection.json",
+        help="JSON with the mapping and the score table",
+    )
+    parser.add_argument(
+        "--plot",
+        default="fig8_gradcam.png",
+        help="PNG of the Grad-CAM overlays (needs matplotlib)",
+    )
 
 
 def run(args):
+    import keras
+
+    from keras_style_aug import styles
+    from keras_style_aug.data import load_class_folders
+    from keras_style_aug.selection import GradCamStyleSelector
+
+    try:
+        import matplotlib  # noqa: F401  (checked now, not after the work)
+    except ModuleNotFoundError:
+        raise ValueError(
+            "--plot needs matplotlib: pip install 'keras-style-aug[plot]'"
+        ) from None
     classifier = keras.saving.load_model(args.classifier)
     size = classifier.input_shape[1]
     if size is None:

@@ -1,6 +1,9 @@
 """Stylize image files or folders with one or more styles.
 
-Writes `<output>/<image stem>_<style>.png` for every image and style.
+Writes `<output>/<image stem>_<style>.png` for every image and style (keeping
+the subfolders of a folder input; where two inputs share a stem, their
+suffix or folder tells them apart). Unreadable or too small inputs are
+skipped and named.
 """
 
 from pathlib import Path
@@ -8,44 +11,38 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from keras_style_aug.cli.style_specs import stylizers
+from keras_style_aug.cli.arguments import add_resize
+from keras_style_aug.cli.arguments import add_styles
 from keras_style_aug.utils.images import image_files as list_images
 from keras_style_aug.utils.images import load_image
+from keras_style_aug.utils.images import output_stems
 from keras_style_aug.utils.images import save_image
 
 
 def add_arguments(parser):
     parser.add_argument("inputs", nargs="+", help="image files or folders")
     parser.add_argument("--output", required=True, help="output folder")
-    parser.add_argument(
-        "--style",
-        action="append",
-        required=True,
-        help="style name or .weights.h5 path (repeatable); "
-        "for a multi-style network NAME:STYLE or "
-        "NAME:STYLE=W,STYLE=W, or NAME alone for all its styles",
-    )
+    add_styles(parser, required=True)
     parser.add_argument(
         "--strength",
         type=float,
         default=1.0,
-        help="blend with the original, 0..1 (default 1)",
+        help="blend with the original, 0..1",
     )
     parser.add_argument(
         "--preserve-color", action="store_true", help="keep the original colours"
     )
-    parser.add_argument(
-        "--size", type=int, default=None, help="resize so the shorter side is SIZE"
-    )
+    add_resize(parser)
 
 
 def image_files(inputs):
+    """`(root, path)` of every image: a folder input is the root of its files."""
     files = []
     for item in map(Path, inputs):
         if item.is_dir():
-            files += list_images(item, recursive=True)
+            files += [(item, p) for p in list_images(item, recursive=True)]
         elif item.is_file():
-            files.append(item)
+            files.append((item, item))
         else:
             raise FileNotFoundError(f"input {item} does not exist")
     if not files:
@@ -54,24 +51,34 @@ def image_files(inputs):
 
 
 def run(args):
+    from keras_style_aug.cli.style_specs import stylizers
+
     files = image_files(args.inputs)
+    stems = output_stems(files)
     layers = dict(
         stylizers(
-            args.style, strength=args.strength, preserve_color=args.preserve_color
+            args.styles, strength=args.strength, preserve_color=args.preserve_color
         )
     )
     out = Path(args.output)
-    skipped = []
-    for path in tqdm(files, desc="stylize", unit="image"):
-        image = load_image(path, size=args.size)
+    skipped = {}
+    for _, path in tqdm(files, desc="stylize", unit="image"):
+        image = load_image(path, size=args.resize)
         if image is None:
-            skipped.append(path)
+            skipped[path] = "unreadable (not an image, corrupt, or too large)"
             continue
-        for name, layer in layers.items():
-            stylized = np.asarray(layer(image[None].astype("float32")))[0]
-            save_image(stylized, out / f"{path.stem}_{name}.png")
-    print(f"wrote {(len(files) - len(skipped)) * len(layers)} images to {out}")
-    if skipped:
-        print(
-            f"skipped {len(skipped)} unreadable files: " + ", ".join(map(str, skipped))
-        )
+        try:
+            outputs = {
+                name: np.asarray(layer(image[None].astype("float32")))[0]
+                for name, layer in layers.items()
+            }
+        except ValueError as e:  # e.g. smaller than the network's 8x8
+            skipped[path] = str(e)
+            continue
+        for name, stylized in outputs.items():
+            save_image(stylized, out / f"{stems[path]}_{name}.png")
+    written = (len(files) - len(skipped)) * len(layers)
+    print(f"wrote {written} images to {out}")
+    for path, reason in skipped.items():
+        print(f"  skipped {path}: {reason}")
+    return 0 if written else 1

@@ -1,6 +1,7 @@
 """Train a style network for one painting (checkpoints; rerun to resume)."""
 
-from keras_style_aug.training import StyleTrainer
+from keras_style_aug.cli.arguments import add_preset
+from keras_style_aug.cli.arguments import positive_int
 
 
 def add_arguments(parser):
@@ -12,21 +13,46 @@ def add_arguments(parser):
     parser.add_argument(
         "--output", default=None, help="output folder (default runs/NAME)"
     )
-    parser.add_argument("--network", default="full", choices=["full", "lite"])
-    parser.add_argument("--steps", type=int, default=20_000)
-    parser.add_argument("--image-size", type=int, default=256)
-    parser.add_argument("--batch-size", type=int, default=4)
-    parser.add_argument("--learning-rate", type=float, default=1e-3)
-    parser.add_argument("--style-weight", type=float, default=None)
-    parser.add_argument("--checkpoint-every", type=int, default=100)
+    add_preset(parser)
     parser.add_argument(
+        "--steps", type=positive_int, default=20_000, help="training steps"
+    )
+    parser.add_argument(
+        "--image-size",
+        type=positive_int,
+        default=256,
+        help="side of the square training crops",
+    )
+    parser.add_argument(
+        "--batch-size", type=positive_int, default=4, help="images per step"
+    )
+    parser.add_argument(
+        "--learning-rate", type=float, default=1e-3, help="Adam learning rate"
+    )
+    parser.add_argument(
+        "--style-weight",
+        type=float,
+        default=None,
+        help="weight of the style loss (default: StyleTrainer's)",
+    )
+    parser.add_argument(
+        "--checkpoint-every",
+        type=positive_int,
+        default=100,
+        help="steps between checkpoints",
+    )
+    parser.add_argument(
+        "--vgg19-weights",
         "--vgg-weights",
+        dest="vgg19_weights",
         default="imagenet",
-        help="'imagenet' or a VGG-19 conv .weights.h5 path",
+        help="VGG-19 of the perceptual loss: 'imagenet' or a conv .weights.h5 path",
     )
 
 
 def run(args):
+    from keras_style_aug.training import StyleTrainer
+
     extra = {}
     if args.style_weight is not None:
         extra["style_weight"] = args.style_weight
@@ -34,13 +60,13 @@ def run(args):
         args.style_image,
         args.content,
         name=args.name,
-        network=args.network,
+        network=args.preset,
         image_size=args.image_size,
         batch_size=args.batch_size,
         steps=args.steps,
         learning_rate=args.learning_rate,
         checkpoint_every=args.checkpoint_every,
-        vgg_weights=args.vgg_weights,
+        vgg_weights=args.vgg19_weights,
         output_dir=args.output,
         **extra,
     )

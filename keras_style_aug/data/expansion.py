@@ -2,9 +2,12 @@
 dataset written next to nothing else, keeping the `<class>/` layout.
 
 Each output is written to a temporary name and renamed, so an interrupted run
-leaves no partial file; rerunning skips finished outputs. Unreadable inputs are
-counted and named in the summary, never fatal. `manifest.jsonl` in the output
-folder records what was made from what.
+leaves no partial file; rerunning with the same settings skips finished
+outputs, and rerunning with other settings (size, copies, styles) into the same
+folder is refused (`expansion.json` records them). Unreadable or too small
+inputs are skipped and named in the summary, never fatal. Two inputs never
+share an output (`x.jpg` and `x.png` keep their suffix). `manifest.jsonl` in
+the output folder records what was made from what.
 
 >>> import tempfile, numpy as np
 >>> from pathlib import Path
@@ -16,7 +19,7 @@ folder records what was made from what.
 >>> out = Path(tempfile.mkdtemp())
 >>> summary = expand_folder(src, out, {"cat": [net]}, progress=False)
 >>> summary["written"], summary["skipped_existing"], summary["unreadable"]
-(1, 0, [])
+(1, 0, {})
 """
 
 import json
@@ -28,6 +31,7 @@ from tqdm import tqdm
 
 from keras_style_aug.utils.images import image_files
 from keras_style_aug.utils.images import load_image
+from keras_style_aug.utils.images import output_stems
 from keras_style_aug.utils.images import save_image
 
 _CHUNK = 64  # images decoded ahead, in parallel
@@ -40,10 +44,12 @@ def plan(input_dir, output_dir, class_networks, copies=1):
         networks = class_networks.get(class_dir.name) or class_networks.get("*")
         if not networks:
             continue
-        for path in image_files(class_dir):
+        files = image_files(class_dir)
+        stems = output_stems([(class_dir, p) for p in files])
+        for path in files:
             for k in range(copies):
                 net = networks[k % len(networks)]
-                name = f"{path.stem}_{net.name}_{k}.png"
+                name = f"{stems[path]}_{net.name}_{k}.png"
                 jobs.append(
                     (
                         path,
@@ -69,7 +75,8 @@ def expand_folder(
         size: resize inputs so the shorter side is `size` first.
         workers: threads for decoding and encoding images.
     Returns:
-        a summary dict: `written`, `skipped_existing`, `unreadable` (paths).
+        a summary dict: `written`, `skipped_existing`, `unreadable` (`{path:
+        reason}`).
     """
     input_dir, output_dir = Path(input_dir), Path(output_dir)
     if not input_dir.is_dir():
@@ -80,13 +87,14 @@ def expand_folder(
             f"Nothing to expand in {input_dir}: expected <class>/ subfolders with "
             "images, and styles for those classes."
         )
+    output_dir.mkdir(parents=True, exist_ok=True)
+    _check_settings(output_dir, class_networks, copies, size)
     todo = [j for j in jobs if not j[4].exists()]
     summary = {
         "written": 0,
         "skipped_existing": len(jobs) - len(todo),
-        "unreadable": [],
+        "unreadable": {},
     }
-    output_dir.mkdir(parents=True, exist_ok=True)
     by_source = {}
     for job in todo:
         by_source.setdefault(job[0], []).append(job)
@@ -101,12 +109,20 @@ def expand_folder(
             images = pool.map(lambda p: load_image(p, size=size), chunk)
             for source, image in zip(chunk, images):
                 if image is None:
-                    summary["unreadable"].append(str(source))
+                    summary["unreadable"][str(source)] = (
+                        "unreadable (not an image, corrupt, or too large)"
+                    )
                     bar.update(len(by_source[source]))
                     continue
                 batch = image[None].astype("float32")
                 for _, cls, net, k, out in by_source[source]:
-                    save_image(np.asarray(net(batch))[0], out)
+                    try:
+                        stylized = np.asarray(net(batch))[0]
+                    except ValueError as e:  # e.g. under the network's 8x8
+                        summary["unreadable"][str(source)] = str(e)
+                        bar.update(1)
+                        continue
+                    save_image(stylized, out)
                     manifest.write(
                         json.dumps(
                             {
@@ -124,3 +140,28 @@ def expand_folder(
                     bar.update(1)
         bar.close()
     return summary
+
+
+def _check_settings(output_dir, class_networks, copies, size):
+    """Records the settings of a first run; a rerun must match them."""
+    settings = {
+        "size": size,
+        "copies": copies,
+        "styles": {
+            cls: [net.name for net in nets] for cls, nets in class_networks.items()
+        },
+    }
+    path = output_dir / "expansion.json"
+    if not path.exists():
+        path.write_text(json.dumps(settings, indent=2) + "\n")
+        return
+    before = json.loads(path.read_text())
+    differ = [k for k in settings if before.get(k) != settings[k]]
+    if differ:
+        detail = ", ".join(
+            f"{k} {before.get(k)!r} then, {settings[k]!r} now" for k in differ
+        )
+        raise ValueError(
+            f"{output_dir} holds an expansion made with other settings ({detail}). "
+            "Write to a new --output folder, or delete this one to start over."
+        )

@@ -16,7 +16,10 @@ def image_files(folder, recursive=False):
 
 
 def load_image(path, size=None, crop=False):
-    """An RGB uint8 array, or `None` when the file is not a readable image.
+    """An RGB uint8 array, or `None` when the file is not a readable image
+    (including a decompression bomb: more pixels than PIL's limit).
+
+    16-bit images are scaled to 8 bits, not clipped.
 
     Args:
         size: resize so the shorter side is `size` (keeps the aspect ratio).
@@ -24,7 +27,7 @@ def load_image(path, size=None, crop=False):
     """
     try:
         with Image.open(path) as im:
-            im = im.convert("RGB")
+            im = _to_rgb(im)
             if size:
                 scale = size / min(im.size)
                 new = (
@@ -37,8 +40,62 @@ def load_image(path, size=None, crop=False):
                     top = (im.height - size) // 2
                     im = im.crop((left, top, left + size, top + size))
             return np.asarray(im, dtype="uint8")
-    except (OSError, ValueError, SyntaxError):
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         return None
+
+
+def _to_rgb(im):
+    """8-bit RGB; 16- and 32-bit integer images are rescaled to 0..255."""
+    if im.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N"):
+        values = np.asarray(im, dtype="float64")
+        top = 65535.0 if im.mode.startswith("I;16") or values.max() > 255 else 255.0
+        gray = np.round(np.clip(values / top, 0, 1) * 255).astype("uint8")
+        return Image.fromarray(gray, "L").convert("RGB")
+    return im.convert("RGB")
+
+
+def output_stems(files):
+    """A distinct output stem (a relative `Path` without suffix) for each
+    `(root, path)` in `files`, so that no two inputs write the same output.
+
+    The stem is the path relative to its root, less its suffix; where that
+    collides (`x.jpg` and `x.png`) the suffix is kept (`x.jpg`); where inputs
+    from different roots still collide, the root's name leads.
+
+    >>> from pathlib import Path
+    >>> stems = output_stems([(Path("a"), Path("a/x.jpg")), (Path("a"),
+    ...     Path("a/x.png")), (Path("b"), Path("b/y.jpg"))])
+    >>> [str(s) for s in stems.values()]
+    ['x.jpg', 'x.png', 'y']
+    """
+    candidates = []
+    for root, path in files:
+        relative = path.relative_to(root) if path != root else Path(path.name)
+        candidates.append(
+            (
+                (root, path),
+                [
+                    relative.with_suffix(""),
+                    relative.parent / relative.name,
+                    Path(root.name or "input") / relative,
+                ],
+            )
+        )
+    chosen = {key: options[0] for key, options in candidates}
+    for level in (1, 2):
+        counts = {}
+        for stem in chosen.values():
+            counts[stem] = counts.get(stem, 0) + 1
+        for key, options in candidates:
+            if counts[chosen[key]] > 1:
+                chosen[key] = options[level]
+    seen = {}
+    for key in chosen:  # identical inputs given twice: number them
+        stem = chosen[key]
+        seen[stem] = seen.get(stem, 0) + 1
+        if seen[stem] > 1:
+            chosen[key] = Path(f"{stem}~{seen[stem]}")
+    return {path: stem for (_, path), stem in chosen.items()}
 
 
 def save_image(array, path):

@@ -82,7 +82,7 @@ def test_stylize_folder_and_skip_unreadable(tmp_path, make_net, capsys):
     written = sorted(p.name for p in out.iterdir())
     assert written == ["img0_mine.png", "img1_mine.png"]
     assert Image.open(out / "img0_mine.png").size == (24, 16)
-    assert "skipped 1 unreadable" in capsys.readouterr().out
+    assert "broken.jpg: unreadable" in capsys.readouterr().out
 
 
 def test_errors_are_one_line_not_tracebacks(tmp_path, capsys):
@@ -142,3 +142,145 @@ def test_select_writes_mapping_and_figure(tmp_path, make_net, capsys):
     assert result["class_names"] == ["cat", "dog"]
     assert (tmp_path / "fig8.png").is_file()
     assert "cat (class 0):" in capsys.readouterr().out
+
+
+def write_image(path, array):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(array).save(path)
+    return path
+
+
+def test_stylize_never_writes_two_inputs_to_one_output(tmp_path, make_net):
+    weights = tmp_path / "mine.weights.h5"
+    make_net("mine").save_weights(weights)
+    rng = np.random.default_rng(1)
+    for name in ("a/photo.jpg", "b/photo.jpg", "a/x.jpg", "a/x.png"):
+        write_image(tmp_path / name, rng.integers(0, 255, (16, 16, 3), dtype=np.uint8))
+    out = tmp_path / "out"
+    args = ["stylize", str(tmp_path / "a"), str(tmp_path / "b"), "--output", str(out)]
+    assert main([*args, "--styles", str(weights)]) == 0
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*.png"))
+    assert written == [
+        "a/photo.jpg_mine.png",
+        "b/photo.jpg_mine.png",
+        "x.jpg_mine.png",
+        "x.png_mine.png",
+    ]
+
+
+def test_stylize_skips_and_names_tiny_and_oversized_images(
+    tmp_path, make_net, capsys, monkeypatch
+):
+    from PIL import Image as PILImage
+
+    weights = tmp_path / "mine.weights.h5"
+    make_net("mine").save_weights(weights)
+    rng = np.random.default_rng(2)
+    write_image(tmp_path / "in/ok.png", rng.integers(0, 255, (16, 16, 3), np.uint8))
+    write_image(tmp_path / "in/tiny.png", np.zeros((4, 4, 3), np.uint8))
+    write_image(tmp_path / "in/bomb.png", np.zeros((64, 64, 3), np.uint8))
+    monkeypatch.setattr(PILImage, "MAX_IMAGE_PIXELS", 1000)  # 64x64 > 2x limit
+    out = tmp_path / "out"
+    code = main(
+        [
+            "stylize",
+            str(tmp_path / "in"),
+            "--output",
+            str(out),
+            "--styles",
+            str(weights),
+        ]
+    )
+    assert code == 0
+    assert [p.name for p in out.iterdir()] == ["ok_mine.png"]
+    text = capsys.readouterr().out
+    assert "tiny.png: " in text and "at least 8x8" in text
+    assert "bomb.png: unreadable" in text
+
+
+def test_sixteen_bit_images_are_scaled_not_clipped(tmp_path):
+    from keras_style_aug.utils.images import load_image
+
+    ramp = (np.arange(64 * 64).reshape(64, 64) * 16).astype(np.uint16)
+    path = tmp_path / "deep.png"
+    Image.fromarray(ramp).save(path)
+    image = load_image(path)
+    assert image.shape == (64, 64, 3)
+    assert (image == 255).mean() < 0.01
+    np.testing.assert_allclose(image[..., 0], np.round(ramp / 65535 * 255), atol=1)
+
+
+def test_bad_numbers_are_refused_by_the_parser(tmp_path, capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(
+            [
+                "stylize",
+                str(tmp_path),
+                "--output",
+                str(tmp_path),
+                "--styles",
+                "x",
+                "--size",
+                "-5",
+            ]
+        )
+    assert exit_info.value.code == 2
+    assert "--resize/--size: expected a whole number >= 1" in capsys.readouterr().err
+
+
+def test_version_and_a_quick_help_that_imports_no_keras():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from keras_style_aug.cli.main import main\n"
+        "try:\n"
+        "    main(['stylize', '--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('keras' in sys.modules, 'tensorflow' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False False"
+    assert "--styles" in result.stdout and "--resize" in result.stdout
+    version = subprocess.run(
+        [sys.executable, "-m", "keras_style_aug.cli.main", "--version"],
+        capture_output=True,
+        text=True,
+    )
+    assert version.stdout.startswith("keras-style-aug ")
+
+
+def test_cli_choices_match_the_library():
+    from keras_style_aug import benchmark
+    from keras_style_aug import export
+    from keras_style_aug.cli import benchmark as benchmark_cli
+    from keras_style_aug.cli import export as export_cli
+    from keras_style_aug.cli import select as select_cli
+    from keras_style_aug.selection import style_selector
+
+    assert benchmark_cli.SUITES == benchmark.SUITES
+    assert export_cli.FORMATS == export.FORMATS
+    assert select_cli.CRITERIA == style_selector.CRITERIA
+
+
+def test_select_without_matplotlib_fails_before_the_work(tmp_path, monkeypatch, capsys):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import raises
+    code = main(
+        [
+            "select",
+            "--classifier",
+            str(tmp_path / "none.keras"),
+            "--data-dir",
+            str(tmp_path),
+        ]
+    )
+    assert code == 2
+    assert "pip install 'keras-style-aug[plot]'" in capsys.readouterr().err

@@ -111,3 +111,44 @@ def test_expand_errors(tmp_path, dataset):
     )
     with pytest.raises(ValueError, match="Nothing to expand"):
         expansion.expand_folder(dataset, tmp_path / "o", {"bird": []}, progress=False)
+
+
+def test_rerun_with_other_settings_is_refused(dataset, style_files, tmp_path, capsys):
+    out = tmp_path / "out"
+    args = [
+        "expand",
+        "--input",
+        str(dataset),
+        "--output",
+        str(out),
+        "--styles",
+        str(style_files / "a.weights.h5"),
+    ]
+    assert main(args) == 0
+    assert main([*args, "--resize", "12"]) == 2
+    err = capsys.readouterr().err
+    assert "size None then, 12 now" in err and "new --output" in err
+    assert main(args) == 0  # the same settings resume
+    assert "skipped 6 already done" in capsys.readouterr().out
+
+
+def test_same_stem_inputs_get_their_own_outputs(style_files, tmp_path):
+    from keras_style_aug.data.expansion import expand_folder
+    from keras_style_aug.networks import TransformerNet
+
+    rng = np.random.default_rng(0)
+    (tmp_path / "in" / "cat").mkdir(parents=True)
+    for name in ("x.jpg", "x.png"):
+        Image.fromarray(rng.integers(0, 255, (16, 16, 3), dtype=np.uint8)).save(
+            tmp_path / "in" / "cat" / name
+        )
+    net = TransformerNet.from_weights_file(style_files / "a.weights.h5", name="a")
+    summary = expand_folder(
+        tmp_path / "in", tmp_path / "out", {"*": [net]}, progress=False
+    )
+    assert summary["written"] == 2
+    outputs = [
+        json.loads(line)["output"]
+        for line in (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()
+    ]
+    assert len(set(outputs)) == 2
