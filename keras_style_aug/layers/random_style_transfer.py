@@ -141,6 +141,12 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         return list(self.options.names)
 
     # ------------------------------------------------------------- checks
+    def __call__(self, data, *args, **kwargs):
+        if isinstance(data, dict) and "labels" in data and "images" in data:
+            # Before Keras converts the inputs: string labels fail there.
+            pixels.check_labels(data["labels"], data["images"])
+        return super().__call__(data, *args, **kwargs)
+
     def call(self, data, training=True):
         if isinstance(data, dict):
             if "images" not in data:

@@ -2,6 +2,8 @@
 and sample sheets at each checkpoint."""
 
 import json
+import os
+import shutil
 import time
 from pathlib import Path
 
@@ -29,7 +31,7 @@ class WallClock(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if self.path.parent.exists():
-            self.path.write_text(json.dumps({"wall_time_s": self.total}))
+            _write_atomically(self.path, json.dumps({"wall_time_s": self.total}))
 
     def on_train_end(self, logs=None):
         self.path.unlink(missing_ok=True)
@@ -66,3 +68,87 @@ class SampleWriter(keras.callbacks.Callback):
             labels.append(f"{name or ''} step {steps}".strip())
         sheet = contact_sheet(rows, row_labels=labels)
         save_image(sheet, self.folder / "latest.png")
+
+
+class SafeBackupAndRestore(keras.callbacks.BackupAndRestore):
+    """`BackupAndRestore` whose checkpoints survive a kill at any moment and
+    belong to one configuration.
+
+    Each checkpoint is written under a temporary name and renamed, the one
+    before it kept as a fallback; `config.json` holds `fingerprint` (the
+    settings that make a checkpoint meaningful). Resuming with other settings,
+    or from a checkpoint no slot can load, is a `ValueError` that says which
+    setting differs (or which file is bad) and how to start fresh.
+    """
+
+    def __init__(self, backup_dir, fingerprint):
+        super().__init__(backup_dir, double_checkpoint=True)
+        self.fingerprint = json.loads(json.dumps(fingerprint))
+        self._config_path = Path(backup_dir) / "config.json"
+
+    def on_train_begin(self, logs=None):
+        if self._config_path.exists():
+            saved = json.loads(self._config_path.read_text())
+            differ = sorted(
+                k
+                for k in set(saved) | set(self.fingerprint)
+                if saved.get(k) != self.fingerprint.get(k)
+            )
+            if differ:
+                detail = "; ".join(
+                    f"{k}: {saved.get(k)!r} in the checkpoint, "
+                    f"{self.fingerprint.get(k)!r} now"
+                    for k in differ
+                )
+                raise ValueError(
+                    f"The checkpoint in {self.backup_dir} was made with other "
+                    f"settings ({detail}). Rerun with the same settings to "
+                    f"resume, or delete {self.backup_dir} (or pick another "
+                    "output folder) to start fresh."
+                )
+        try:
+            super().on_train_begin(logs)
+        except Exception as first:
+            if Path(self._prev_weights_path).exists():
+                os.replace(self._prev_weights_path, self._weights_path)
+                if Path(self._prev_training_metadata_path).exists():
+                    os.replace(
+                        self._prev_training_metadata_path, self._training_metadata_path
+                    )
+                try:
+                    super().on_train_begin(logs)
+                    return
+                except Exception:
+                    pass
+            raise ValueError(
+                f"The checkpoint in {self.backup_dir} cannot be read ({first}). "
+                f"Delete {self.backup_dir} to start fresh."
+            ) from None
+
+    def _save_model(self):
+        Path(self.backup_dir).mkdir(parents=True, exist_ok=True)
+        if not self._config_path.exists():
+            _write_atomically(self._config_path, json.dumps(self.fingerprint, indent=2))
+        # The latest complete checkpoint stays in place until the new one
+        # replaces it; a copy of it becomes the fallback.
+        for path, previous in (
+            (self._weights_path, self._prev_weights_path),
+            (self._training_metadata_path, self._prev_training_metadata_path),
+        ):
+            if Path(path).exists():
+                shutil.copyfile(path, previous + ".tmp")
+                os.replace(previous + ".tmp", previous)
+        tmp = self._weights_path + ".tmp.weights.h5"
+        self.model.save_weights(filepath=tmp, overwrite=True)
+        os.replace(tmp, self._weights_path)
+        metadata = {
+            "epoch": self._current_epoch,
+            "batch": self._last_batch_seen,
+        }
+        _write_atomically(Path(self._training_metadata_path), json.dumps(metadata))
+
+
+def _write_atomically(path, text):
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)

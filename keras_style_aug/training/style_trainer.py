@@ -7,9 +7,11 @@ the loss compares it with that style's Gram matrices.
 
 Checkpoints go to ``<output_dir>/checkpoint`` every ``checkpoint_every`` steps
 (weights, optimizer state and step count, through
-``keras.callbacks.BackupAndRestore``); rerunning the same command after a kill
-continues from the last checkpoint. The result is ``<output_dir>/NAME.weights.h5``
-plus ``NAME.json``, its entry for ``weights/manifest.json``.
+``keras.callbacks.BackupAndRestore``, written safely and keyed on the
+settings); rerunning the same command after a kill continues from the last
+checkpoint, and a rerun with other settings is refused with what differs.
+The result is ``<output_dir>/NAME.weights.h5`` plus ``NAME.json``, its entry for
+``weights/manifest.json``.
 
 Example (random VGG weights and 8 steps keep it quick and offline):
 
@@ -31,6 +33,7 @@ Example (random VGG weights and 8 steps keep it quick and offline):
 ['a', 'b']
 """
 
+import hashlib
 import json
 import math
 from pathlib import Path
@@ -42,6 +45,7 @@ from keras_style_aug.losses import PerceptualLoss
 from keras_style_aug.networks import TransformerNet
 from keras_style_aug.networks.weights_io import save_weights_float16
 from keras_style_aug.styles.registry import sha256
+from keras_style_aug.training.callbacks import SafeBackupAndRestore
 from keras_style_aug.training.callbacks import SampleWriter
 from keras_style_aug.training.callbacks import TimeLimit
 from keras_style_aug.training.callbacks import WallClock
@@ -276,7 +280,9 @@ class StyleTrainer:
             steps_per_epoch=self.checkpoint_every,
             verbose=self.verbose,
             callbacks=[
-                keras.callbacks.BackupAndRestore(str(self.output_dir / "checkpoint")),
+                SafeBackupAndRestore(
+                    str(self.output_dir / "checkpoint"), self.fingerprint()
+                ),
                 clock,
                 SampleWriter(self.net, self.samples, self.output_dir / "samples"),
                 *([TimeLimit(self.time_limit_s)] if self.time_limit_s else []),
@@ -293,6 +299,17 @@ class StyleTrainer:
             "total": float(logs["loss"][-1]),
         }
         return self.save(final, clock.total)
+
+    def fingerprint(self):
+        """The settings a checkpoint belongs to: everything but `steps` (a
+        run may be extended) and the content, plus the style images' hashes."""
+        settings = {k: v for k, v in self.settings.items() if k != "steps"}
+        settings["checkpoint_every"] = self.checkpoint_every
+        settings["style_images_sha256"] = [
+            hashlib.sha256(np.ascontiguousarray(im, "float32").tobytes()).hexdigest()
+            for im in (self.style_image if self.style_names else [self.style_image])
+        ]
+        return settings
 
     def save(self, final_losses, wall_time_s):
         """Writes `NAME.weights.h5` (float16 storage) and `NAME.json`."""

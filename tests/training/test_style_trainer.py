@@ -1,4 +1,5 @@
 import json
+import shutil
 
 import keras
 import numpy as np
@@ -186,3 +187,52 @@ def test_time_limit_stops_early_and_records_the_steps_done(tmp_path):
     assert entry["steps"] == 1  # the limit passed during the first step
     assert (tmp_path / "toy.weights.h5").is_file()
     assert json.loads((tmp_path / "toy.json").read_text())["steps"] == 1
+
+
+def interrupted_run(tmp_path, **kwargs):
+    with pytest.raises(KeyboardInterrupt):
+        tiny_trainer(tmp_path, steps=6, checkpoint_every=3, **kwargs).fit(
+            callbacks=[_Crash()]
+        )
+    assert (tmp_path / "checkpoint" / "latest.weights.h5").is_file()
+
+
+@pytest.mark.parametrize(
+    "change, named",
+    [
+        ({"style": 255 - STYLE}, "style_images_sha256"),
+        ({"learning_rate": 0.01}, "learning_rate"),
+        ({"tv_weight": 1.0}, "tv_weight"),
+    ],
+)
+def test_resuming_with_other_settings_is_refused(tmp_path, change, named):
+    interrupted_run(tmp_path)
+    with pytest.raises(ValueError, match=f"other settings.*{named}.*delete"):
+        tiny_trainer(tmp_path, steps=6, checkpoint_every=3, **change).fit()
+    assert not (tmp_path / "toy.json").exists()  # nothing written with new settings
+
+
+class _CrashAt(keras.callbacks.Callback):
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == self.epoch:
+            raise KeyboardInterrupt
+
+
+def test_a_checkpoint_cut_short_falls_back_or_says_what_to_do(tmp_path):
+    interrupted_run(tmp_path)
+    latest = tmp_path / "checkpoint" / "latest.weights.h5"
+    latest.write_bytes(latest.read_bytes()[:500])  # a write cut short
+    with pytest.raises(ValueError, match="cannot be read.*Delete"):
+        tiny_trainer(tmp_path, steps=6, checkpoint_every=3).fit()
+    # With an earlier checkpoint (two slots), the run resumes from that one.
+    shutil.rmtree(tmp_path / "checkpoint")
+    with pytest.raises(KeyboardInterrupt):
+        tiny_trainer(tmp_path, steps=9, checkpoint_every=3).fit(callbacks=[_CrashAt(1)])
+    latest.write_bytes(latest.read_bytes()[:500])
+    start = _Start()
+    tiny_trainer(tmp_path, steps=9, checkpoint_every=3).fit(callbacks=[start])
+    assert start.iterations == 3
