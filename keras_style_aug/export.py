@@ -75,7 +75,7 @@ class Stylizer(keras.Model):
         weights = net.style_weights(self._style, ops.shape(images)[0])
         b = self.transfer.backend
         value_range = self.transfer.value_range
-        stylized_01 = net.forward(
+        stylized_01 = net.stylize_01(
             pixels.to_01(b, images, value_range), style_weights=weights
         )
         strength = ops.full((ops.shape(images)[0],), self.transfer.strength[0])

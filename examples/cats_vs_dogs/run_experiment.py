@@ -7,15 +7,24 @@
 3. Train the classifier with each augmentation: none, the four traditional ones,
    style transfer on the fly (``RandomStyleTransfer(class_styles=...)``) and the
    paper's offline 2x expansion; on the full training split and on a small one.
-4. Evaluate on the clean test split and on shifted copies (blur, noise, JPEG,
-   colour, contrast); write ``results.md`` (mean and std over seeds),
-   ``results.json`` and ``results.png``.
+4. Evaluate on the clean test split, on corrupted copies (blur, noise, JPEG,
+   colour, contrast), on renderings (sketch, cartoon) and on *unseen art*
+   (test photos stylized by ``--unseen-art-styles``, networks the augmentation
+   never saw); write ``results.md`` (mean and std over seeds), ``results.json``
+   and ``results.png``. Shifted test sets are cached under ``OUTPUT/cache``.
 
 ``--quick`` fits 2 CPU cores: 96x96 images, a frozen VGG-16 base whose features
 of the fixed sets (validation, test, shifted tests, unaugmented training) are
 computed once, a head trained for a few epochs on freshly augmented images each
 epoch. Without ``--quick`` the whole network is fine-tuned with the paper's
-settings (224x224, Adam 1e-5, batch 20, 30 epochs): a GPU job.
+settings (224x224, Adam 1e-5, batch 20, 30 epochs): a GPU job, which runs
+under any backend, JAX included, without TensorFlow (images through PIL and
+NumPy; class styles reach the layer through ``LabelAwareClassifier``).
+
+Style methods: ``style (on the fly)`` uses the styles Grad-CAM chose per class;
+``style (random)`` draws any candidate style for any image; ``style +
+pan+crop`` adds the translation and zoom of ``pan+crop``; ``style (offline
+2x)`` is the paper's stylized copy of the training set.
 
     python examples/cats_vs_dogs/run_experiment.py --quick \\
         --data-dir $KSA_ASSETS/cats_vs_dogs/train
@@ -33,17 +42,28 @@ from keras_style_aug import styles as style_registry
 from keras_style_aug.assets import asset_path
 from keras_style_aug.classifiers import BASELINES
 from keras_style_aug.classifiers import PAPER_TRAINING
+from keras_style_aug.classifiers import LabelAwareClassifier
 from keras_style_aug.classifiers import baseline_augmentation
 from keras_style_aug.classifiers import build_vgg16_classifier
-from keras_style_aug.data import SHIFTS
-from keras_style_aug.data import apply_shift
+from keras_style_aug.classifiers import with_labels
+from keras_style_aug.data import CORRUPTIONS
+from keras_style_aug.data import RENDERINGS
+from keras_style_aug.data import cached_shift
+from keras_style_aug.data import check_unseen
 from keras_style_aug.data import load_class_folders
 from keras_style_aug.data import load_tfds_cats_vs_dogs
+from keras_style_aug.data import unseen_art
 from keras_style_aug.layers import RandomStyleTransfer
 from keras_style_aug.selection import GradCamStyleSelector
 
-STYLE_METHODS = ("style (on the fly)", "style (offline 2x)")
+STYLE_METHODS = (
+    "style (on the fly)",
+    "style (random)",
+    "style + pan+crop",
+    "style (offline 2x)",
+)
 METHODS = BASELINES + STYLE_METHODS
+UNSEEN_ART = "unseen art"
 
 
 def parse_args(argv=None):
@@ -78,7 +98,17 @@ def parse_args(argv=None):
         default=None,
         help="candidate styles (default: all available)",
     )
+    p.add_argument(
+        "--unseen-art-styles",
+        nargs="*",
+        default=["the_scream", "udnie"],
+        help="styles that render the unseen-art test set; they must not be "
+        "among the augmentation's styles (none: no such test set)",
+    )
     p.add_argument("--style-rate", type=float, default=0.5)
+    p.add_argument(
+        "--style-mix", type=float, default=0.0, help="`mix` of RandomStyleTransfer"
+    )
     p.add_argument(
         "--style-strength",
         type=float,
@@ -121,26 +151,36 @@ def parse_args(argv=None):
 class Experiment:
     """Holds the data, the cached features and the per-run training."""
 
-    def __init__(self, args, data):
+    def __init__(self, args, data, art_networks=(), cache=None):
         self.args = args
         self.train, self.val, self.test = data.split((6, 2, 2), seed=0)
         self.class_names = data.class_names
         self.shape = (args.image_size, args.image_size, 3)
         self.tests = {"clean": self.test.images}
-        self.tests.update({s: apply_shift(s, self.test.images, seed=1) for s in SHIFTS})
+        for shift in CORRUPTIONS + RENDERINGS:
+            self.tests[shift] = cached_shift(shift, self.test.images, 1, cache)
+        if art_networks:
+            self.tests[UNSEEN_ART] = cached_shift(
+                UNSEEN_ART + "_" + "+".join(n.name for n in art_networks),
+                self.test.images,
+                1,
+                cache,
+                lambda: unseen_art(self.test.images, art_networks, seed=1),
+            )
         if args.quick:
             self.base = self._new_classifier(seed=0)[1]
             self.test_features = {k: self._features(v) for k, v in self.tests.items()}
 
     def _new_classifier(self, seed, augmentation=None):
         keras.utils.set_random_seed(seed)
-        model = build_vgg16_classifier(
+        built = build_vgg16_classifier(
             self.shape,
             weights=self.args.vgg16_weights,
             trainable_blocks=0 if self.args.quick else 5,
             augmentation=None if self.args.quick else augmentation,
             learning_rate=self.args.learning_rate,
         )
+        model = built.classifier if isinstance(built, LabelAwareClassifier) else built
         base = keras.Model(model.input, model.get_layer("block5_pool").output)
         head = keras.Model(model.get_layer("flatten").input, model.output)
         head.compile(
@@ -148,7 +188,7 @@ class Experiment:
             loss="binary_crossentropy",
             metrics=["accuracy"],
         )
-        return model, base, head
+        return built, base, head
 
     def _features(self, images):
         return self.base.predict(
@@ -161,7 +201,7 @@ class Experiment:
         augment = _augmentation(method, mapping, networks, seed, args)
         images, labels = train.images.astype("float32"), train.labels
         if method == "style (offline 2x)":
-            stylizer = _stylizer(mapping, networks, 1.0, seed, args.style_strength)
+            stylizer = _stylizer(args, networks, seed, mapping, rate=1.0)
             copies = np.concatenate(
                 [
                     np.asarray(
@@ -201,19 +241,22 @@ class Experiment:
         return model
 
     def _fine_tune(self, images, labels, seed, augment):
-        """Paper mode: the whole network trains; augmentation on the fly."""
-        import tensorflow as tf
-
+        """Paper mode: the whole network trains; augmentation on the fly,
+        inside the model (class styles get the labels from
+        `LabelAwareClassifier`), on any backend."""
         args = self.args
-        per_class = isinstance(augment, RandomStyleTransfer)
-        model = self._new_classifier(seed, None if per_class else augment)[0]
-        ds = tf.data.Dataset.from_tensor_slices((images, labels))
-        ds = ds.shuffle(len(images), seed=seed).batch(args.batch_size)
-        if per_class:  # class_styles needs the labels: stylize in tf.data
-            ds = ds.map(lambda x, y: (_apply(augment, x, y), y))
+        model = self._new_classifier(seed, augment)[0]
+        x = (
+            with_labels(images, labels)
+            if isinstance(model, LabelAwareClassifier)
+            else images
+        )
         model.fit(
-            ds.prefetch(2),
+            x,
+            labels,
+            batch_size=args.batch_size,
             epochs=args.epochs,
+            shuffle=True,
             verbose=2,
             validation_data=(self.val.images.astype("float32"), self.val.labels),
         )
@@ -229,7 +272,12 @@ class Experiment:
             else:
                 p = model.predict(images.astype("float32"), verbose=0)[:, 0]
             accuracy[name] = float(np.mean((p > 0.5) == self.test.labels))
-        accuracy["shifted (mean)"] = float(np.mean([accuracy[s] for s in SHIFTS]))
+        accuracy["corruptions (mean)"] = float(
+            np.mean([accuracy[s] for s in CORRUPTIONS])
+        )
+        accuracy["renderings (mean)"] = float(
+            np.mean([accuracy[s] for s in RENDERINGS])
+        )
         return accuracy
 
     def select_styles(self, classifier, candidates, output):
@@ -249,15 +297,24 @@ class Experiment:
         return mapping, table
 
 
-def _stylizer(mapping, networks, rate, seed, strength):
-    chosen = [
-        net
-        for net in networks
-        if set(net.style_names or [net.name]) & set(mapping.values())
-    ]
+def _stylizer(args, networks, seed, mapping=None, rate=None):
+    """`RandomStyleTransfer` over `networks`: per class from `mapping`, or
+    any style for any image."""
+    if mapping is not None:
+        networks = [
+            net
+            for net in networks
+            if set(net.style_names or [net.name]) & set(mapping.values())
+        ]
+    strength = args.style_strength
     strength = strength[0] if len(strength) == 1 else tuple(strength)
     return RandomStyleTransfer(
-        styles=chosen, class_styles=mapping, rate=rate, strength=strength, seed=seed
+        styles=networks,
+        class_styles=mapping,
+        rate=args.style_rate if rate is None else rate,
+        strength=strength,
+        mix=args.style_mix,
+        seed=seed,
     )
 
 
@@ -265,18 +322,33 @@ def _augmentation(method, mapping, networks, seed, args):
     if method in BASELINES:
         return None if method == "none" else baseline_augmentation(method, seed)
     if method == "style (on the fly)":
-        return _stylizer(mapping, networks, args.style_rate, seed, args.style_strength)
+        return _stylizer(args, networks, seed, mapping)
+    if method == "style (random)":
+        return _stylizer(args, networks, seed)
+    if method == "style + pan+crop":
+        return keras.Sequential(
+            [_stylizer(args, networks, seed), baseline_augmentation("pan+crop", seed)],
+            name="style_pan_crop",
+        )
     return None  # offline expansion: a fixed, enlarged training set
 
 
 def _apply(augment, images, labels):
-    if isinstance(augment, RandomStyleTransfer):
+    if isinstance(augment, RandomStyleTransfer) and augment.class_styles:
         return augment({"images": images, "labels": labels}, training=True)["images"]
     return augment(images, training=True)
 
 
 def write_results(rows, output, header):
-    columns = ["clean", *SHIFTS, "shifted (mean)"]
+    columns = [
+        "clean",
+        *CORRUPTIONS,
+        "corruptions (mean)",
+        *RENDERINGS,
+        "renderings (mean)",
+    ]
+    if UNSEEN_ART in rows[0]["accuracy"]:
+        columns.append(UNSEEN_ART)
     lines = [
         header,
         "",
@@ -316,10 +388,17 @@ def _plot(summary, path):
     )
     for ax, setting in zip(axes[0], settings):
         x = np.arange(len(methods))
-        for offset, column in ((-0.2, "clean"), (0.2, "shifted (mean)")):
+        shown = [
+            c
+            for c in ("clean", "corruptions (mean)", "renderings (mean)", UNSEEN_ART)
+            if (setting, methods[0], c) in summary
+        ]
+        width = 0.8 / len(shown)
+        for i, column in enumerate(shown):
             means = [summary[(setting, m, column)][0] for m in methods]
             stds = [summary[(setting, m, column)][1] for m in methods]
-            ax.bar(x + offset, means, 0.4, yerr=stds, label=column, capsize=3)
+            offset = (i - (len(shown) - 1) / 2) * width
+            ax.bar(x + offset, means, width, yerr=stds, label=column, capsize=2)
         ax.set_xticks(x, methods, rotation=35, ha="right", fontsize=8)
         ax.set_ylabel("test accuracy (%)")
         ax.set_ylim(40, 100)
@@ -339,13 +418,17 @@ def main(argv=None):
         data = load_class_folders(args.data_dir, args.image_size, args.limit_per_class)
     else:
         data = load_tfds_cats_vs_dogs(args.image_size, limit=args.tfds_limit)
-    experiment = Experiment(args, data)
-    candidates = [
-        style_registry.load(s)
-        for s in (args.styles or style_registry.single_style_names())
+    art_networks = [style_registry.load(s) for s in args.unseen_art_styles]
+    names = args.styles or [
+        s
+        for s in style_registry.single_style_names()
+        if s not in args.unseen_art_styles
     ]
+    candidates = [style_registry.load(s) for s in names]
     if not candidates:
         raise SystemExit("No styles available: train or install some first.")
+    check_unseen(art_networks, candidates)
+    experiment = Experiment(args, data, art_networks, cache=output / "cache")
     reference = experiment.fit("none", experiment.train, 0)
     mapping, table = experiment.select_styles(reference, candidates, output)
     named = {experiment.class_names[c]: s for c, s in mapping.items()}
@@ -384,7 +467,13 @@ def main(argv=None):
                 print(
                     f"{setting:>18} | {method:>20} | seed {seed} | "
                     f"clean {accuracy['clean']:.3f} | shifted "
-                    f"{accuracy['shifted (mean)']:.3f}",
+                    f"{accuracy['corruptions (mean)']:.3f} | renderings "
+                    f"{accuracy['renderings (mean)']:.3f}"
+                    + (
+                        f" | unseen art {accuracy[UNSEEN_ART]:.3f}"
+                        if UNSEEN_ART in accuracy
+                        else ""
+                    ),
                     flush=True,
                 )
     header = (

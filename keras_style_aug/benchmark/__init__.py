@@ -76,8 +76,10 @@ def run(
         ],
         "presets": lambda: presets(batch, size=size, policy=policy, repeats=repeats),
         "mixed_batches": lambda: mixed_batches(
-            TransformerNet.from_preset(
-                "full", style_names=[f"style_{i}" for i in range(6)]
+            TransformerNet(  # six styles in the first network's architecture
+                filters=net.filters,
+                residual_blocks=net.residual_blocks,
+                style_names=[f"style_{i}" for i in range(6)],
             ),
             batch,
             size=size,

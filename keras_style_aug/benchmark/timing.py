@@ -72,6 +72,6 @@ def forward_fn(net, layout="phase", style_weights=None):
     """Images in [0, 1] -> stylized, through `net.forward` in `layout`."""
 
     def fn(x, w=style_weights):
-        return net.forward(x, style_weights=w, layout=layout)
+        return net.stylize_01(x, style_weights=w, layout=layout)
 
     return fn

@@ -11,6 +11,7 @@ takes RGB images in 0..255.
 
 import keras
 
+from keras_style_aug.classifiers.label_aware import LabelAwareClassifier
 from keras_style_aug.layers.vgg_preprocessing import VGGPreprocessing
 
 # The paper's hyper-parameters (section 4.3).
@@ -39,7 +40,9 @@ def build_vgg16_classifier(
             the top, are fine-tuned (0: frozen base, 5: all).
         augmentation: optional layer (e.g. a `keras.Sequential` of
             augmentation layers or `RandomStyleTransfer`) applied to the
-            inputs during training only.
+            inputs during training only. A `RandomStyleTransfer` with
+            `class_styles` needs the labels: the model is then a
+            `LabelAwareClassifier`, trained on `with_labels(images, labels)`.
         learning_rate: Adam learning rate; the model is compiled with binary
             cross-entropy and accuracy.
     """
@@ -48,6 +51,22 @@ def build_vgg16_classifier(
             f"`trainable_blocks` must be in [0, {_BLOCKS}]; received "
             f"{trainable_blocks}."
         )
+    if getattr(augmentation, "class_styles", None):
+        classifier = build_vgg16_classifier(
+            input_shape,
+            weights,
+            dense_units,
+            dropout,
+            trainable_blocks,
+            learning_rate=learning_rate,
+        )
+        model = LabelAwareClassifier(classifier, augmentation, name="improved_vgg16")
+        model.compile(
+            optimizer=keras.optimizers.Adam(learning_rate),
+            loss="binary_crossentropy",
+            metrics=["accuracy"],
+        )
+        return model
     inputs = keras.Input(input_shape, name="images")
     x = augmentation(inputs) if augmentation is not None else inputs
     x = VGGPreprocessing(name="vgg_preprocessing")(x)

@@ -35,7 +35,10 @@ def check_images(images, data_format):
 
 def check_labels(labels, images):
     """Labels must be numbers, one per image (integers or one-hot rows)."""
-    dtype = keras.backend.standardize_dtype(getattr(labels, "dtype", "float32"))
+    try:
+        dtype = keras.backend.standardize_dtype(getattr(labels, "dtype", "float32"))
+    except ValueError:  # e.g. NumPy strings, which some backends cannot name
+        dtype = str(getattr(labels, "dtype", type(labels).__name__))
     if "float" not in dtype and "int" not in dtype and dtype != "bool":
         raise TypeError(
             f"'labels' must be integer class indices or one-hot rows; received "

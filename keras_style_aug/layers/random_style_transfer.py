@@ -329,7 +329,7 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
                     b.convert_to_tensor(self.options.mixes[i], "float32"),
                 )
             out = b.cast(
-                net.forward(subset, style_weights=weights, backend=b), subset.dtype
+                net.stylize_01(subset, style_weights=weights, backend=b), subset.dtype
             )
             stylized = (
                 out

@@ -79,7 +79,7 @@ def normalize_class_styles(class_styles):
     normalized = {}
     for key, value in class_styles.items():
         cls = _class_key(key)
-        specs = [value] if isinstance(value, (str, dict)) else list(value)
+        specs = list(value) if isinstance(value, (list, tuple)) else [value]
         if not specs:
             raise ValueError(
                 f"`class_styles` entry {key!r}: {value!r} needs at least one "

@@ -11,7 +11,7 @@ def caffe_preprocess(images, value_range=(0, 255)):
     """RGB images in `value_range` -> VGG's BGR, mean-subtracted 0..255 input."""
     low, high = value_range
     x = (ops.cast(images, "float32") - low) * (255.0 / (high - low))
-    return x[..., ::-1] - ops.convert_to_tensor(BGR_MEAN, "float32")
+    return ops.flip(x, axis=-1) - ops.convert_to_tensor(BGR_MEAN, "float32")
 
 
 @keras.saving.register_keras_serializable(package="keras_style_aug")

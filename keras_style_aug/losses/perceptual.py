@@ -155,6 +155,7 @@ class PerceptualLoss:
             content_loss += ops.mean(ops.square(f[:n] - f[n:]))
         style_loss = 0.0
         for name, target in zip(self.style_layers, self.style_grams):
+            target = ops.convert_to_tensor(target, "float32")
             if style_index is not None:
                 target = ops.take(target, ops.cast(style_index, "int32"), axis=0)
             gram = gram_matrix(feats[name][:n])

@@ -7,7 +7,7 @@ fast, exact default) or ``"plain"`` (``plain_layout.py``, the paper's
 drawing, kept as the reference the phase layout must match).
 
 Pixel ranges: ``forward`` takes images in [-1, 1] and returns the
-pre-``tanh`` output; ``TransformerNet.forward`` wraps it for images in
+pre-``tanh`` output; ``TransformerNet.stylize_01`` wraps it for images in
 [0, 1], and ``TransformerNet.__call__`` for images in its ``value_range``.
 """
 

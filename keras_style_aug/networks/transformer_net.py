@@ -10,7 +10,7 @@ The architecture is written once, in ``architecture.py``: ``conv_layers()``
 names the convolutions and their shapes, ``forward()`` is the network stage by
 stage. Each stage runs in the fast, exactly equivalent phase layout
 (``phase_layout.py``) or in the paper's plain layout (``plain_layout.py``),
-chosen by ``TransformerNet.forward(..., layout=)``.
+chosen by ``TransformerNet.stylize_01(..., layout=)``.
 
 With ``style_names`` the network holds several styles (Dumoulin et al. 2017,
 conditional instance normalization): only the normalization scales and
@@ -33,6 +33,8 @@ TensorShape([2, 67, 67, 3])
 >>> multi(np.zeros((2, 32, 32, 3), "float32"), style=[0.3, 0.7]).shape
 TensorShape([2, 32, 32, 3])
 """
+
+import weakref
 
 import keras
 import numpy as np
@@ -58,7 +60,7 @@ class TransformerNet(keras.Model):
 
     The architecture is written in `keras_style_aug/networks/architecture.py`
     (`conv_layers()` and `forward()`); this class holds its weights, by layer
-    name (`layer_weights()`), and runs it (`forward()` on [0, 1] images,
+    name (`layer_weights()`), and runs it (`stylize_01()` on [0, 1] images,
     `__call__` on images in `value_range`).
 
     Args:
@@ -270,7 +272,7 @@ class TransformerNet(keras.Model):
         low, high = self.value_range
         x = self._backend.cast(images, self.compute_dtype)
         weights = self.style_weights(style, self._backend.shape(x)[0])
-        stylized_01 = self.forward((x - low) / (high - low), style_weights=weights)
+        stylized_01 = self.stylize_01((x - low) / (high - low), style_weights=weights)
         return stylized_01 * (high - low) + low
 
     def style_weights(self, style, batch_size, backend=None):
@@ -332,7 +334,7 @@ class TransformerNet(keras.Model):
         total = sum(mix.values())
         return np.array([mix.get(n, 0.0) / total for n in self.style_names], "float32")
 
-    def forward(self, images, style_weights=None, layout="phase", backend=None):
+    def stylize_01(self, images, style_weights=None, layout="phase", backend=None):
         """Stylizes channels-last images with values in [0, 1] (returned in
         [0, 1]): the one entry every runner (the layer, export, benchmarks,
         tests) goes through.
@@ -354,19 +356,24 @@ class TransformerNet(keras.Model):
                 f"{self.name} holds {self.num_styles} styles: pass "
                 "`style_weights` (see TransformerNet.style_weights)."
             )
+        check_min_side(b, images, "TransformerNet")
+        values = self._param_values(b)
+        if b.name == "jax" and not _is_traced(images):
+            # Eager JAX compiles op by op; one compiled call is far quicker.
+            return _jitted(self, layout)(images, style_weights, values)
+        return self._stylize_01(b, images, style_weights, values, layout)
+
+    def _stylize_01(self, b, images, style_weights, values, layout):
         dtype = self.compute_dtype
         x = b.cast(images, dtype) * 2.0 - 1.0  # the network works in [-1, 1]
-        check_min_side(b, x, "TransformerNet")
         height, width = b.shape(x)[1:3]
         x = _pad_to_multiple_of_4(b, x, height, width)
+        weights = {}
+        for name, i in self._param_index.items():
+            layer, kind = name.split("/")
+            weights.setdefault(layer, {})[kind] = b.cast(values[i], "float32")
         x = architecture.forward(
-            b,
-            x,
-            self.layer_weights(b),
-            self.residual_blocks,
-            style_weights,
-            dtype,
-            layout=layout,
+            b, x, weights, self.residual_blocks, style_weights, dtype, layout=layout
         )
         x = (b.numpy.tanh(x) + 1.0) * 0.5
         return x[:, :height, :width, :]
@@ -391,6 +398,30 @@ class TransformerNet(keras.Model):
         config = dict(config)
         # Model.get_config adds keys (e.g. "trainable") that __init__ accepts.
         return cls(**config)
+
+
+_JITTED = weakref.WeakKeyDictionary()
+
+
+def _jitted(net, layout):
+    """`net._stylize_01` compiled by JAX for one layout (weights as inputs)."""
+    import jax
+
+    cache = _JITTED.setdefault(net, {})
+    if layout not in cache:
+        b = net._backend
+        cache[layout] = jax.jit(
+            lambda images, style_weights, values: net._stylize_01(
+                b, images, style_weights, values, layout
+            )
+        )
+    return cache[layout]
+
+
+def _is_traced(x):
+    import jax
+
+    return isinstance(x, jax.core.Tracer)
 
 
 def check_min_side(b, images, who):

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import keras
-import numpy as np
 
 from keras_style_aug.utils.images import contact_sheet
 from keras_style_aug.utils.images import save_image
@@ -64,7 +63,8 @@ class SampleWriter(keras.callbacks.Callback):
         rows, labels = [list(self.images)], ["content"]
         for name in self.net.style_names or [None]:
             style = {} if name is None else {"style": name}
-            rows.append(list(np.asarray(self.net(self.images, **style))))
+            stylized = self.net(self.images, **style)
+            rows.append(list(keras.ops.convert_to_numpy(stylized)))
             labels.append(f"{name or ''} step {steps}".strip())
         sheet = contact_sheet(rows, row_labels=labels)
         save_image(sheet, self.folder / "latest.png")

@@ -13,7 +13,8 @@ checkpoint, and a rerun with other settings is refused with what differs.
 The result is ``<output_dir>/NAME.weights.h5`` plus ``NAME.json``, its entry for
 ``weights/manifest.json``.
 
-Example (random VGG weights and 8 steps keep it quick and offline):
+Example (random VGG weights and 8 steps keep it quick and offline; a dict
+of paintings, `{"a": style, "b": other}`, trains one multi-style network):
 
 >>> import numpy as np, tempfile
 >>> from keras_style_aug.training import StyleTrainer
@@ -26,11 +27,6 @@ Example (random VGG weights and 8 steps keep it quick and offline):
 >>> result = trainer.fit()
 >>> sorted(result["final_losses"])
 ['content', 'style', 'total', 'tv']
->>> multi = StyleTrainer({"a": style, "b": 255 - style}, content, name="ab",
-...     image_size=32, batch_size=2, steps=4, network="lite", vgg_weights=None,
-...     output_dir=tempfile.mkdtemp(), verbose=0)
->>> multi.fit()["styles"]
-['a', 'b']
 """
 
 import hashlib

@@ -210,13 +210,13 @@ def test_one_network_call_per_batch_on_ceil_rate_images(
     layer = RandomStyleTransfer(styles=[make_net("a")], rate=rate, seed=0)
     net = layer.networks[0]
     sizes = []
-    original = net.forward
+    original = net.stylize_01
 
     def counting(x, **kwargs):
         sizes.append(int(x.shape[0]))
         return original(x, **kwargs)
 
-    monkeypatch.setattr(net, "forward", counting)
+    monkeypatch.setattr(net, "stylize_01", counting)
     x = np.random.default_rng(0).uniform(0, 255, (batch, 8, 8, 3)).astype("float32")
     t = layer.get_random_transformation(x)
     selected = int((to_np(t["style_index"]) >= 0).sum())

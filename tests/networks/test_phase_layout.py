@@ -26,7 +26,9 @@ def random_net(style_names=None, seed=0, filters=(6, 8, 12), blocks=2):
 def both(net, x, weights=None):
     """The network in the phase and the plain layout; `x` in [0, 1]."""
     return [
-        keras.ops.convert_to_numpy(net.forward(x, style_weights=weights, layout=layout))
+        keras.ops.convert_to_numpy(
+            net.stylize_01(x, style_weights=weights, layout=layout)
+        )
         for layout in ("phase", "plain")
     ]
 
@@ -69,7 +71,7 @@ def test_gradients_reach_the_stored_weights_identically():
     grads = []
     for layout in ("phase", "plain"):
         with tf.GradientTape() as tape:
-            y = net.forward(x, layout=layout)
+            y = net.stylize_01(x, layout=layout)
             loss = tf.reduce_sum(tf.sin(y))
         grads.append(tape.gradient(loss, [v.value for v in net.weights]))
     for g1, g2 in zip(*grads):
@@ -81,4 +83,4 @@ def test_gradients_reach_the_stored_weights_identically():
 def test_unknown_layout_is_refused():
     net = random_net()
     with pytest.raises(ValueError, match="layout"):
-        net.forward(np.zeros((1, 8, 8, 3), "float32"), layout="fast")
+        net.stylize_01(np.zeros((1, 8, 8, 3), "float32"), layout="fast")
