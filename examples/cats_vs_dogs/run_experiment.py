@@ -102,8 +102,9 @@ def parse_args(argv=None):
         "--unseen-art-styles",
         nargs="*",
         default=["the_scream", "udnie"],
-        help="styles that render the unseen-art test set; they must not be "
-        "among the augmentation's styles (none: no such test set)",
+        help="styles that render the unseen-art test set, NAME or "
+        "NAME:STYLE of a multi-style network; they must not be among the "
+        "augmentation's styles (none: no such test set)",
     )
     p.add_argument("--style-rate", type=float, default=0.5)
     p.add_argument(
@@ -161,7 +162,7 @@ class Experiment:
             self.tests[shift] = cached_shift(shift, self.test.images, 1, cache)
         if art_networks:
             self.tests[UNSEEN_ART] = cached_shift(
-                UNSEEN_ART + "_" + "+".join(n.name for n in art_networks),
+                UNSEEN_ART + "_" + "+".join(_renderer_name(r) for r in art_networks),
                 self.test.images,
                 1,
                 cache,
@@ -297,6 +298,21 @@ class Experiment:
         return mapping, table
 
 
+def _renderer(spec):
+    """`NAME` -> a network; `NAME:STYLE` -> (multi-style network, style)."""
+    name, _, style = spec.partition(":")
+    net = style_registry.load(name)
+    if not style:
+        return net
+    if style not in (net.style_names or ()):
+        raise SystemExit(f"--unseen-art-styles {spec}: {name} holds no style {style}")
+    return net, style
+
+
+def _renderer_name(renderer):
+    return renderer[1] if isinstance(renderer, tuple) else renderer.name
+
+
 def _stylizer(args, networks, seed, mapping=None, rate=None):
     """`RandomStyleTransfer` over `networks`: per class from `mapping`, or
     any style for any image."""
@@ -418,11 +434,10 @@ def main(argv=None):
         data = load_class_folders(args.data_dir, args.image_size, args.limit_per_class)
     else:
         data = load_tfds_cats_vs_dogs(args.image_size, limit=args.tfds_limit)
-    art_networks = [style_registry.load(s) for s in args.unseen_art_styles]
+    art_networks = [_renderer(spec) for spec in args.unseen_art_styles]
+    art_names = {_renderer_name(r) for r in art_networks}
     names = args.styles or [
-        s
-        for s in style_registry.single_style_names()
-        if s not in args.unseen_art_styles
+        s for s in style_registry.single_style_names() if s not in art_names
     ]
     candidates = [style_registry.load(s) for s in names]
     if not candidates:

@@ -10,15 +10,18 @@ an overlap).
 import numpy as np
 
 
-def unseen_art(images, networks, seed=0, batch_size=16):
-    """Each image fully stylized by one of `networks` (single-style
-    `TransformerNet`s, or multi-style ones: each of their styles counts),
-    drawn with `seed`; uint8 `(N, H, W, 3)`."""
-    if not networks:
+def unseen_art(images, renderers, seed=0, batch_size=16):
+    """Each image fully stylized by one of `renderers`, drawn with `seed`;
+    uint8 `(N, H, W, 3)`.
+
+    Args:
+        renderers: `TransformerNet`s (a multi-style one contributes each of
+            its styles) or `(network, style name)` pairs, e.g.
+            `(paintings6, "udnie")`.
+    """
+    if not renderers:
         raise ValueError("unseen_art needs at least one style network.")
-    options = [
-        (net, style) for net in networks for style in (net.style_names or [None])
-    ]
+    options = _options(renderers)
     choice = np.random.default_rng(seed).integers(0, len(options), len(images))
     out = np.empty_like(np.asarray(images, "uint8"))
     for k, (net, style) in enumerate(options):
@@ -31,15 +34,22 @@ def unseen_art(images, networks, seed=0, batch_size=16):
     return out
 
 
-def style_identities(net):
-    """The style names a network renders (its own name for a single style)."""
-    return set(net.style_names or [net.name])
+def _options(renderers):
+    """`(network, style or None)` for every style the renderers render."""
+    options = []
+    for item in renderers:
+        if isinstance(item, tuple):
+            options.append(item)
+        else:
+            options += [(item, style) for style in (item.style_names or [None])]
+    return options
 
 
-def check_unseen(test_networks, augmenting_networks):
-    """Refuses test networks whose styles the augmentation also holds."""
-    seen = set().union(*(style_identities(n) for n in augmenting_networks))
-    shared = sorted(seen & set().union(*(style_identities(n) for n in test_networks)))
+def check_unseen(renderers, augmenting_networks):
+    """Refuses renderers whose styles the augmentation also holds."""
+    seen = {s for net in augmenting_networks for s in net.style_names or [net.name]}
+    rendered = {style or net.name for net, style in _options(renderers)}
+    shared = sorted(seen & rendered)
     if shared:
         raise ValueError(
             f"The unseen-art styles {shared} are also augmentation styles: the "

@@ -6,7 +6,7 @@ from keras_style_aug import benchmark
 from keras_style_aug.cli.main import main
 
 
-def test_benchmark_cli_writes_every_suite(tmp_path, assets, capsys):
+def test_benchmark_cli_writes_every_suite(tmp_path, capsys):
     out = tmp_path / "bench.json"
     code = main(
         [
@@ -22,7 +22,7 @@ def test_benchmark_cli_writes_every_suite(tmp_path, assets, capsys):
             "--policies",
             "float32",
             "--vgg16-weights",
-            str(assets / "weights" / "vgg16_imagenet_notop.weights.h5"),
+            "random",
             "--overhead-sizes",
             "32",
             "--overhead-batch-sizes",
@@ -54,7 +54,7 @@ def test_benchmark_cli_writes_every_suite(tmp_path, assets, capsys):
     ]["parameters"]
     one = mixed["1 single-style network"]["parameters"]
     shared = mixed["6-style network, a random mix per image"]["parameters"]
-    assert separate == 6 * one and one < shared < 1.01 * one
+    assert separate == 6 * one and one < shared < 1.05 * one  # norms only
 
 
 def test_throughput_of_an_unbuilt_network():

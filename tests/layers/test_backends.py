@@ -36,17 +36,14 @@ CONTRACTS = [
     "training/test_style_trainer.py::test_kill_and_resume_restores_steps_and_optimizer",
 ]  # fmt: skip
 
-# JAX on CPU compiles every new shape for seconds: the contracts that matter
-# most there (the GPU runs use JAX), one case each.
+# JAX on CPU compiles every new shape for seconds: there, the contracts that
+# the rest of the suite does not run on JAX (the cats-vs-dogs experiment
+# trains with the layer, class styles and Grad-CAM under JAX).
 JAX_CONTRACTS = [
-    CONTRACTS[0] + "[shape1]",
-    CONTRACTS[3],
-    CONTRACTS[4],
-    CONTRACTS[6],
-    CONTRACTS[8],
-    CONTRACTS[12],
-    CONTRACTS[17] + "[top_left-rows0-cols0]",
-    CONTRACTS[18] + "[one style]",
+    CONTRACTS[6],  # .keras save and reload
+    CONTRACTS[8],  # an explicit seed
+    CONTRACTS[12],  # tf.data under JAX
+    CONTRACTS[18] + "[one style]",  # StyleTrainer: train, kill, resume
 ]
 
 

@@ -325,15 +325,25 @@ def test_tf_data_map_under_any_backend(images, make_net):
     np.testing.assert_allclose(out, direct, atol=0.05)
 
 
-def test_in_a_keras_cv_pipeline_when_installed(images, make_net):
-    keras_cv = pytest.importorskip("keras_cv")
-    pipeline = keras_cv.layers.RandomAugmentationPipeline(
-        layers=[RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0)],
-        augmentations_per_image=1,
-        seed=0,
-    )
-    y = to_np(pipeline(images, training=True))
-    assert y.shape == images.shape and changed(images, y).all()
+@tf_only
+def test_in_keras_cv_pipelines(images, make_net):
+    import keras_cv  # in the test extra: this test runs in CI
+
+    def style():
+        return RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0)
+
+    pipelines = [
+        keras_cv.layers.RandomAugmentationPipeline(
+            layers=[style()], augmentations_per_image=1, seed=0
+        ),
+        keras_cv.layers.RandomChoice(layers=[style()], seed=0),
+        keras_cv.layers.RandomApply(style(), rate=1.0, seed=0),
+    ]
+    for pipeline in pipelines:
+        y = to_np(pipeline(images, training=True))
+        assert y.shape == images.shape and changed(images, y).all(), pipeline
+    skipped = keras_cv.layers.RandomApply(style(), rate=0.0, seed=0)
+    np.testing.assert_allclose(to_np(skipped(images, training=True)), images)
 
 
 def test_images_in_0_1_under_the_default_value_range_warn(make_net):
