@@ -21,12 +21,8 @@ def test_benchmark_cli_writes_every_suite(tmp_path, capsys):
             "2",
             "--policies",
             "float32",
-            "--vgg16-weights",
-            "random",
-            "--overhead-sizes",
-            "32",
-            "--overhead-batch-sizes",
-            "2",
+            "--suites",
+            *[s for s in benchmark.SUITES if s != "training_overhead"],
             "--repeats",
             "1",
             "--output",
@@ -35,17 +31,14 @@ def test_benchmark_cli_writes_every_suite(tmp_path, capsys):
     )
     assert code == 0
     results = json.loads(out.read_text())
-    assert set(benchmark.SUITES) <= set(results)
-    assert not [s for s in benchmark.SUITES if "error" in results[s][0]]
+    suites = set(benchmark.SUITES) - {"training_overhead"}
+    assert suites <= set(results) and "training_overhead" not in results
+    assert not [s for s in suites if "error" in results[s][0]]
     assert "### table1" in capsys.readouterr().out
     (row,) = results["table1"]
     assert row["size"] == 16 and row["paper_seconds"] is None and row["seconds"] > 0
     rates = {r["rate"]: r["seconds"] for r in results["rate_cost"]}
     assert rates[0.0] < rates[1.0]  # rate 0 skips the network
-    (overhead,) = results["training_overhead"]
-    assert (overhead["size"], overhead["batch"]) == (32, 2)
-    for variant in benchmark.training_suites.OVERHEAD_VARIANTS[1:]:
-        assert overhead[f"{variant} vs none"] > 0
     full, lite = results["presets"]
     assert lite["parameters"] < full["parameters"] / 4
     mixed = {r["set-up"]: r for r in results["mixed_batches"]}
@@ -65,3 +58,14 @@ def test_throughput_of_an_unbuilt_network():
     assert [r["batch"] for r in rows] == [1, 2]
     assert all(r["images_per_s"] > 0 for r in rows)
     assert np.isfinite([r["images_per_s"] for r in rows]).all()
+
+
+def test_training_overhead_times_each_variant_against_the_plain_step():
+    (row,) = benchmark.training_overhead(
+        None, batch_sizes=(2,), sizes=(32,), repeats=1,
+        variants=("none", "keras flip+translation", "style lite"),
+    )  # fmt: skip
+    assert (row["size"], row["batch"], row["rate"]) == (32, 2, 0.5)
+    for variant in ("none", "keras flip+translation", "style lite"):
+        assert row[f"{variant} s/step"] > 0
+    assert {"keras flip+translation vs none", "style lite vs none"} <= set(row)

@@ -116,8 +116,8 @@ def test_paper_mode_runs_under_jax_without_tensorflow(tmp_path, assets, toy_styl
     out = tmp_path / "out"
     args = [
         "--image-size", "32", "--epochs", "1", "--seeds", "1",
-        "--small-per-class", "3", "--select-per-class", "2",
-        "--limit-per-class", "8", "--batch-size", "4",
+        "--small-per-class", "3", "--select-per-class", "1",
+        "--limit-per-class", "6", "--batch-size", "4",
         "--data-dir", str(assets / "cats_vs_dogs" / "train"),
         "--methods", "style (on the fly)", "--full-seeds", "0",
         "--output", str(out), "--styles", *toy_styles,

@@ -18,12 +18,11 @@ def test_layer_study_runs_at_toy_scale(tmp_path, assets):
             "8",
             "--configs",
             "fig5 pixelated",
-            "fig7 style 1_2",
             "--output",
             str(tmp_path),
         ]
     )
-    assert [r["config"] for r in table] == ["fig5 pixelated", "fig7 style 1_2"]
+    assert [r["config"] for r in table] == ["fig5 pixelated"]
     assert all(r["common_content"] > 0 and r["common_style"] > 0 for r in table)
     assert (
         "| fig5 pixelated | conv5_3 | conv1_2, conv2_2 |"

@@ -325,6 +325,22 @@ def test_tf_data_map_under_any_backend(images, make_net):
     np.testing.assert_allclose(out, direct, atol=0.05)
 
 
+def test_the_readme_pipeline_recipe_in_tf_data(images, make_net):
+    """keras.layers.Pipeline in tf.data works on every backend."""
+    tf = pytest.importorskip("tensorflow")
+    augment = keras.layers.Pipeline(
+        [
+            keras.layers.RandomFlip("horizontal", seed=0),
+            RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0),
+        ]
+    )
+    labels = np.arange(len(images)) % 2
+    ds = tf.data.Dataset.from_tensor_slices((images, labels)).batch(3)
+    ds = ds.map(lambda x, y: (augment(x, training=True), y))
+    out = np.concatenate([x.numpy() for x, _ in ds])
+    assert out.shape == images.shape and changed(images, out).all()
+
+
 @tf_only
 def test_in_keras_cv_pipelines(images, make_net):
     import keras_cv  # in the test extra: this test runs in CI
