@@ -6,9 +6,10 @@ The public API, by folder: `layers` (`RandomStyleTransfer`), `networks`
 `losses` (`PerceptualLoss`) and `styles` (the registry of trained styles).
 Names are imported on first use, so `import keras_style_aug` is quick.
 
->>> from keras_style_aug import RandomStyleTransfer, styles
->>> "paintings6" in styles.available()
-True
+>>> import keras_style_aug as ksa
+>>> layer = ksa.RandomStyleTransfer(styles=["paintings6"], rate=0.5, mix=0.5)
+>>> layer.style_names[:3]
+['wave', 'starry_night', 'abstract']
 """
 
 import importlib

@@ -16,6 +16,7 @@ through a ReLU and upsampled to the image, is the heatmap.
 import keras
 import numpy as np
 from keras import ops
+from keras.src.models.functional import Functional
 
 _EPS = 1e-7
 
@@ -31,6 +32,26 @@ def last_conv_layer(model):
         f"Model {model.name!r} has no layer with a 4-D output; pass "
         "`layer_name` of a convolutional layer."
     )
+
+
+def _as_functional(model):
+    """A functional view of `model`: a built `keras.Sequential` is the graph
+    of its own layers; other models must be functional."""
+    if isinstance(model, keras.Sequential):
+        graph = getattr(model, "_functional", None)  # the graph Keras keeps
+        if graph is None:
+            raise ValueError(
+                f"Sequential model {model.name!r} has no input shape yet: "
+                "start it with keras.Input(shape) or call it on a batch first."
+            )
+        return graph
+    if not isinstance(model, Functional):
+        raise ValueError(
+            f"grad_cam needs a functional or Sequential model; {model.name!r} is "
+            f"a subclassed {type(model).__name__}, whose layers form no graph. "
+            "Pass its functional classifier (e.g. LabelAwareClassifier.classifier)."
+        )
+    return model
 
 
 def _class_score(outputs, class_index, sigmoid_output):
@@ -70,7 +91,8 @@ def grad_cam(model, images, layer_name=None, class_index=None):
     """Grad-CAM heatmaps in [0, 1], shape `(N, H, W)` of the input images.
 
     Args:
-        model: a functional Keras model (e.g. `build_vgg16_classifier`).
+        model: a functional or Sequential Keras model (e.g.
+            `build_vgg16_classifier`).
         images: `(N, H, W, C)` images as the model takes them.
         layer_name: conv layer to explain; default the last 4-D layer.
         class_index: class to explain, an int or one per image; default the
@@ -83,6 +105,7 @@ def grad_cam(model, images, layer_name=None, class_index=None):
             f"grad_cam expects a batch of images (N, H, W, C); received shape "
             f"{images.shape}."
         )
+    model = _as_functional(model)
     layer_name = layer_name or last_conv_layer(model)
     try:
         layer = model.get_layer(layer_name)

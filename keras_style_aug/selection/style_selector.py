@@ -25,7 +25,9 @@ class and returns a mapping that `RandomStyleTransfer(class_styles=...)` takes.
 [0, 1]
 """
 
+import keras
 import numpy as np
+from tqdm import tqdm
 
 from keras_style_aug import styles as style_registry
 from keras_style_aug.networks import TransformerNet
@@ -92,17 +94,20 @@ class GradCamStyleSelector:
         kwargs = {} if style is None else {"style": style}
         return np.concatenate(
             [
-                np.asarray(net(images[s : s + self.batch_size], **kwargs), "float32")
+                keras.ops.convert_to_numpy(
+                    net(images[s : s + self.batch_size], **kwargs)
+                ).astype("float32")
                 for s in range(0, len(images), self.batch_size)
             ]
         )
 
-    def evaluate(self, images, labels):
+    def evaluate(self, images, labels, progress=True):
         """Scores every (class, style) pair; returns and keeps the table.
 
         Args:
             images: `(N, H, W, 3)` images in 0..255.
             labels: `(N,)` integer class labels.
+            progress: show a progress bar over the pairs.
         Returns:
             a list of dicts with `class`, `style`, `coverage`, `iou`,
             `retention`, `score`; `style` None rows give the unstylized
@@ -116,7 +121,14 @@ class GradCamStyleSelector:
                 f"per image; received {len(images)} images, {len(labels)} labels."
             )
         rows = []
-        for cls in sorted(set(labels.tolist())):
+        classes = sorted(set(labels.tolist()))
+        bar = tqdm(
+            total=len(classes) * (1 + len(self.candidates)),
+            desc="Grad-CAM",
+            unit="pair",
+            disable=not progress,
+        )
+        for cls in classes:
             originals = images[labels == cls]
             base_cam, base_p = self._heatmaps_and_probs(originals, cls)
             base_region = base_cam >= self.threshold
@@ -130,6 +142,7 @@ class GradCamStyleSelector:
                     "score": None,
                 }
             )
+            bar.update(1)
             example = {"original": (originals[0], base_cam[0]), "styles": {}}
             for name, net, style in self.candidates:
                 stylized = self._stylize(net, originals, style)
@@ -150,7 +163,9 @@ class GradCamStyleSelector:
                 row["score"] = row["coverage"] * row["iou"] * row["retention"]
                 rows.append(row)
                 example["styles"][name] = (stylized[0], cam[0])
+                bar.update(1)
             self._examples[cls] = example
+        bar.close()
         self.table = rows
         return rows
 

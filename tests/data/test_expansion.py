@@ -152,3 +152,19 @@ def test_same_stem_inputs_get_their_own_outputs(style_files, tmp_path):
         for line in (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()
     ]
     assert len(set(outputs)) == 2
+
+
+def test_tiny_inputs_are_skipped_and_named(style_files, tmp_path):
+    from keras_style_aug.data.expansion import expand_folder
+    from keras_style_aug.networks import TransformerNet
+
+    (tmp_path / "in" / "cat").mkdir(parents=True)
+    Image.fromarray(np.zeros((4, 4, 3), np.uint8)).save(tmp_path / "in/cat/tiny.png")
+    Image.fromarray(np.zeros((16, 16, 3), np.uint8)).save(tmp_path / "in/cat/ok.png")
+    net = TransformerNet.from_weights_file(style_files / "a.weights.h5", name="a")
+    summary = expand_folder(
+        tmp_path / "in", tmp_path / "out", {"*": [net]}, progress=False
+    )
+    assert summary["written"] == 1
+    (reason,) = summary["unreadable"].values()
+    assert "tiny.png" in next(iter(summary["unreadable"])) and "8x8" in reason

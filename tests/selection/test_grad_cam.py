@@ -62,3 +62,39 @@ def test_default_layer_and_errors():
         grad_cam(model, np.ones((1, 32, 32, 3)), layer_name="nope")
     with pytest.raises(ValueError, match=r"\(N, H, W, C\)"):
         grad_cam(model, np.ones((32, 32, 3)))
+
+
+def test_sequential_models_work_and_subclassed_ones_fail_clearly():
+    layers = [
+        keras.layers.Conv2D(4, 3, padding="same", name="conv"),
+        keras.layers.GlobalAveragePooling2D(),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ]
+    images = np.random.default_rng(0).uniform(0, 1, (2, 16, 16, 3)).astype("float32")
+    built = keras.Sequential([keras.Input((16, 16, 3)), *layers])
+    functional = keras.Model(built.inputs, built.outputs)
+    np.testing.assert_allclose(
+        grad_cam(built, images), grad_cam(functional, images), atol=1e-5
+    )
+    called = keras.Sequential(
+        [
+            keras.layers.Conv2D(2, 3, name="c"),
+            keras.layers.GlobalAveragePooling2D(),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    called(images)  # built by a call, without an Input
+    assert grad_cam(called, images).shape == (2, 16, 16)
+    with pytest.raises(ValueError, match="no input shape yet"):
+        grad_cam(keras.Sequential([keras.layers.Dense(1)]), images)
+
+    class Sub(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.conv = keras.layers.Conv2D(2, 3)
+
+        def call(self, x):
+            return self.conv(x)
+
+    with pytest.raises(ValueError, match="functional or Sequential"):
+        grad_cam(Sub(), images)
