@@ -2,7 +2,6 @@
 
 import math
 import warnings
-import zlib
 
 import keras
 from keras.src.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (  # noqa: E501
@@ -11,9 +10,10 @@ from keras.src.layers.preprocessing.image_preprocessing.base_image_preprocessing
 
 from keras_style_aug import styles as style_registry
 from keras_style_aug.layers import pixels
+from keras_style_aug.layers import style_draws as draws
 from keras_style_aug.layers import style_options as opts
 from keras_style_aug.networks import TransformerNet
-from keras_style_aug.networks.transformer_net import check_min_side
+from keras_style_aug.networks.runtime import check_min_side
 
 
 @keras.saving.register_keras_serializable(package="keras_style_aug")
@@ -199,41 +199,28 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         `(N, options)` (one-hot, or a random mix) and `strength`.
 
         `seed` may be an int (the draws are then a function of it) or a
-        `SeedGenerator`; by default the layer's own generator."""
+        `SeedGenerator`; by default the layer's own generator. The draws
+        themselves are in `style_draws.py`."""
         if not training:
             return None
         b = self.backend
         images = data["images"] if isinstance(data, dict) else data
         shape = b.core.shape(images)
-        batch = shape[0] if len(shape) == 4 else 1
-        seeds = _SeedStream(
+        batched = len(shape) == 4
+        batch = shape[0] if batched else 1
+        seeds = draws.SeedStream(
             seed if seed is not None else self._get_seed_generator(b._backend)
         )
-        options = len(self.options.names)
-        if self.options.class_probs is None:
-            probs = b.numpy.broadcast_to(
-                b.convert_to_tensor([self.options.uniform_probs], "float32"),
-                (batch, options),
-            )
-        else:
-            cls = pixels.class_indices(b, data["labels"], len(shape) == 4)
-            match = b.cast(
-                cls[:, None]
-                == b.convert_to_tensor(self.options.classes, "int32")[None],
-                "float32",
-            )
-            probs = b.numpy.matmul(
-                match, b.convert_to_tensor(self.options.class_probs, "float32")
-            )
+        labels = data["labels"] if self.options.class_probs is not None else None
+        probs = draws.option_probabilities(b, self.options, labels, batch, batched)
         eligible = b.numpy.sum(probs, axis=-1) > 0.5
-        selected = self._draw_selection(b, eligible, batch, seeds)
-        draw = b.random.uniform((batch,), seed=seeds.next())
-        cumulative = b.numpy.cumsum(probs, axis=-1)
-        style = b.numpy.sum(b.cast(draw[:, None] >= cumulative, "int32"), axis=-1)
-        style = b.numpy.minimum(style, options - 1)
-        weights = b.nn.one_hot(style, options, dtype="float32")
+        selected = draws.selection(b, eligible, self.rate, batch, seeds)
+        style, weights = draws.styles(b, probs, batch, seeds)
         if self.mix > 0 and self.options.has_mixable_network:
-            weights = self._random_mixes(b, style, probs, weights, batch, seeds)
+            weights = draws.random_mixes(
+                b, self.options, style, probs, weights, seeds,
+                self.mix, self.mix_size, self.mix_concentration,
+            )  # fmt: skip
         low, high = self.strength
         strength = b.random.uniform(
             (batch,), minval=low, maxval=high, seed=seeds.next()
@@ -243,46 +230,6 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
             "style_weights": weights,
             "strength": strength,
         }
-
-    def _draw_selection(self, b, eligible, batch, seeds):
-        """`floor(rate * E)` or `ceil(rate * E)` of the `E` eligible images,
-        at random, so that each is chosen with probability `rate`."""
-        keys = b.random.uniform((batch,), seed=seeds.next())
-        keys = b.numpy.where(eligible, keys, 2.0)
-        rank = b.numpy.argsort(b.numpy.argsort(keys))
-        expected = self.rate * b.cast(b.numpy.sum(b.cast(eligible, "int32")), "float32")
-        extra = b.random.uniform((), seed=seeds.next()) < expected - b.numpy.floor(
-            expected
-        )
-        count = b.cast(b.numpy.floor(expected), "int32") + b.cast(extra, "int32")
-        return eligible & (rank < count)
-
-    def _random_mixes(self, b, style, probs, one_hot, batch, seeds):
-        """With probability `mix`, replaces an image's one-hot option weights
-        by Dirichlet weights over `mix_size` options of its class's pool that
-        belong to the same multi-style network as its drawn style."""
-        options = len(self.options.names)
-        network = b.convert_to_tensor(self.options.network, "int32")
-        multi = b.convert_to_tensor(
-            [self.options.mixes[i] is not None for i in self.options.network],
-            "bool",
-        )
-        drawn_network = b.numpy.take(network, style)
-        candidates = (probs > 0) & (network[None, :] == drawn_network[:, None])
-        candidates = candidates | (one_hot > 0)
-        keys = b.random.uniform((batch, options), seed=seeds.next())
-        keys = b.numpy.where(candidates, keys, -1.0)
-        k = min(self.mix_size, options)
-        kth = b.math.top_k(keys, k)[0][:, k - 1 : k]
-        keep = candidates & (keys >= b.numpy.maximum(kth, 0.0))
-        gamma = b.random.gamma(
-            (batch, options), alpha=self.mix_concentration, seed=seeds.next()
-        )
-        gamma = b.numpy.where(keep, b.numpy.maximum(gamma, 1e-12), 0.0)
-        mixed = gamma / b.numpy.sum(gamma, axis=-1, keepdims=True)
-        is_mix = b.random.uniform((batch,), seed=seeds.next()) < self.mix
-        is_mix = is_mix & b.numpy.take(multi, style)
-        return b.numpy.where(is_mix[:, None], mixed, one_hot)
 
     # ---------------------------------------------------------- application
     def transform_images(self, images, transformation, training=True):
@@ -387,25 +334,3 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
             }
         )
         return config
-
-
-class _SeedStream:
-    """Distinct seeds for successive draws: a `SeedGenerator` advances by
-    itself; an int seed is expanded into a fixed sequence of ints, so draws
-    made with one int are not copies of each other."""
-
-    def __init__(self, seed):
-        if isinstance(seed, bool) or not isinstance(
-            seed, (int, keras.random.SeedGenerator)
-        ):
-            raise ValueError(
-                "`seed` must be an int or a keras.random.SeedGenerator; "
-                f"received {seed!r}."
-            )
-        self.seed, self.count = seed, 0
-
-    def next(self):
-        if not isinstance(self.seed, int):
-            return self.seed
-        self.count += 1
-        return zlib.crc32(f"{self.seed}:{self.count}".encode()) & 0x7FFFFFFF

@@ -34,13 +34,16 @@ TensorShape([2, 67, 67, 3])
 TensorShape([2, 32, 32, 3])
 """
 
-import weakref
-
 import keras
 import numpy as np
 from keras.src.utils.backend_utils import DynamicBackend
 
 from keras_style_aug.networks import architecture
+from keras_style_aug.networks import style_choice
+from keras_style_aug.networks.runtime import check_min_side
+from keras_style_aug.networks.runtime import is_traced
+from keras_style_aug.networks.runtime import jitted
+from keras_style_aug.networks.runtime import pad_to_multiple_of_4
 from keras_style_aug.networks.weights_io import architecture_from_shapes
 from keras_style_aug.networks.weights_io import read_weight_shapes
 
@@ -50,8 +53,6 @@ PRESETS = {
     # A quarter of the arithmetic, for fast augmentation.
     "lite": {"filters": (16, 32, 64), "residual_blocks": 3},
 }
-
-MIN_SIDE = 8
 
 
 @keras.saving.register_keras_serializable(package="keras_style_aug")
@@ -276,63 +277,11 @@ class TransformerNet(keras.Model):
         return stylized_01 * (high - low) + low
 
     def style_weights(self, style, batch_size, backend=None):
-        """`style` (see `call`) -> `(batch_size, num_styles)` mixing weights.
-
-        `None` for a single-style network.
-        """
-        if not self.is_multi_style:
-            if style is not None:
-                raise ValueError(
-                    f"{self.name} is a single-style network: call it without `style`."
-                )
-            return None
-        if style is None:
-            raise ValueError(
-                f"{self.name} holds {self.num_styles} styles "
-                f"{list(self.style_names)}: pass `style=` a name, an index or "
-                "mixing weights."
-            )
-        b = backend or self._backend
-        if isinstance(style, dict):
-            style = self._named_mix(style)
-        if isinstance(style, str):
-            if style not in self.style_names:
-                raise ValueError(
-                    f"Unknown style {style!r}; {self.name} holds "
-                    f"{list(self.style_names)}."
-                )
-            style = self.style_names.index(style)
-        if isinstance(style, int):
-            if not 0 <= style < self.num_styles:
-                raise ValueError(
-                    f"`style` index {style} is out of range for "
-                    f"{self.num_styles} styles."
-                )
-            style = b.numpy.full((batch_size,), style, "int32")
-        style = b.convert_to_tensor(style)
-        if "int" in keras.backend.standardize_dtype(style.dtype):
-            return b.nn.one_hot(style, self.num_styles, dtype="float32")
-        style = b.cast(style, "float32")
-        if style.shape[-1] != self.num_styles:
-            raise ValueError(
-                f"Mixing weights need {self.num_styles} columns, one per style "
-                f"{list(self.style_names)}; received shape {tuple(style.shape)}."
-            )
-        if len(style.shape) == 1:
-            style = b.numpy.broadcast_to(style[None], (batch_size, self.num_styles))
-        return style
-
-    def _named_mix(self, mix):
-        """`{name: weight}` -> the normalized `(num_styles,)` weights."""
-        unknown = sorted(set(mix) - set(self.style_names))
-        if unknown or sum(mix.values()) <= 0 or min(mix.values()) < 0:
-            raise ValueError(
-                f"The mix {mix!r} must name styles of {self.name} "
-                f"({list(self.style_names)}) with non-negative weights; "
-                f"unknown: {unknown}."
-            )
-        total = sum(mix.values())
-        return np.array([mix.get(n, 0.0) / total for n in self.style_names], "float32")
+        """`style` (see `call`) -> `(batch_size, num_styles)` mixing weights;
+        `None` for a single-style network (see `style_choice.py`)."""
+        return style_choice.mixing_weights(
+            self, style, batch_size, backend or self._backend
+        )
 
     def stylize_01(self, images, style_weights=None, layout="phase", backend=None):
         """Stylizes channels-last images with values in [0, 1] (returned in
@@ -358,16 +307,16 @@ class TransformerNet(keras.Model):
             )
         check_min_side(b, images, "TransformerNet")
         values = self._param_values(b)
-        if b.name == "jax" and not _is_traced(images):
+        if b.name == "jax" and not is_traced(images):
             # Eager JAX compiles op by op; one compiled call is far quicker.
-            return _jitted(self, layout)(images, style_weights, values)
+            return jitted(self, layout)(images, style_weights, values)
         return self._stylize_01(b, images, style_weights, values, layout)
 
     def _stylize_01(self, b, images, style_weights, values, layout):
         dtype = self.compute_dtype
         x = b.cast(images, dtype) * 2.0 - 1.0  # the network works in [-1, 1]
         height, width = b.shape(x)[1:3]
-        x = _pad_to_multiple_of_4(b, x, height, width)
+        x = pad_to_multiple_of_4(b, x, height, width)
         weights = {}
         for name, i in self._param_index.items():
             layer, kind = name.split("/")
@@ -398,57 +347,3 @@ class TransformerNet(keras.Model):
         config = dict(config)
         # Model.get_config adds keys (e.g. "trainable") that __init__ accepts.
         return cls(**config)
-
-
-_JITTED = weakref.WeakKeyDictionary()
-
-
-def _jitted(net, layout):
-    """`net._stylize_01` compiled by JAX for one layout (weights as inputs)."""
-    import jax
-
-    cache = _JITTED.setdefault(net, {})
-    if layout not in cache:
-        b = net._backend
-        cache[layout] = jax.jit(
-            lambda images, style_weights, values: net._stylize_01(
-                b, images, style_weights, values, layout
-            )
-        )
-    return cache[layout]
-
-
-def _is_traced(x):
-    import jax
-
-    return isinstance(x, jax.core.Tracer)
-
-
-def check_min_side(b, images, who):
-    """A clear error for `(N, H, W, C)` images under `MIN_SIDE` pixels; for
-    sizes unknown until run time (a TensorFlow graph: tf.data), an
-    assertion with the same message."""
-    height, width = b.core.shape(images)[1:3]
-    message = (
-        f"{who} needs images of at least {MIN_SIDE}x{MIN_SIDE} pixels"
-        "{}. Resize or filter out smaller images first."
-    )
-    if isinstance(height, int) and isinstance(width, int):
-        if min(height, width) < MIN_SIDE:
-            raise ValueError(message.format(f"; received {height}x{width}"))
-    elif b.name == "tensorflow":
-        import tensorflow as tf
-
-        tf.debugging.assert_greater_equal(
-            tf.minimum(height, width), MIN_SIDE, message=message.format("")
-        )
-
-
-def _pad_to_multiple_of_4(b, x, height, width):
-    """Reflection padding at the bottom and right to sides divisible by 4."""
-    # (4 - h % 4) % 4 rather than (-h) % 4: exporters (ONNX) get the sign of
-    # a modulo of a negative dynamic size wrong.
-    pad_h, pad_w = (4 - height % 4) % 4, (4 - width % 4) % 4
-    if isinstance(pad_h, int) and isinstance(pad_w, int) and not (pad_h or pad_w):
-        return x  # torch's reflect pad refuses all-zero widths
-    return b.numpy.pad(x, [[0, 0], [0, pad_h], [0, pad_w], [0, 0]], mode="reflect")

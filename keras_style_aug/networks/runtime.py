@@ -1,0 +1,59 @@
+"""How a `TransformerNet` meets a backend: the smallest image it takes, the
+padding to sides divisible by 4, and one compiled call under eager JAX."""
+
+import weakref
+
+MIN_SIDE = 8
+
+_JITTED = weakref.WeakKeyDictionary()
+
+
+def jitted(net, layout):
+    """`net._stylize_01` compiled by JAX for one layout (weights as inputs)."""
+    import jax
+
+    cache = _JITTED.setdefault(net, {})
+    if layout not in cache:
+        b = net._backend
+        cache[layout] = jax.jit(
+            lambda images, style_weights, values: net._stylize_01(
+                b, images, style_weights, values, layout
+            )
+        )
+    return cache[layout]
+
+
+def is_traced(x):
+    import jax
+
+    return isinstance(x, jax.core.Tracer)
+
+
+def check_min_side(b, images, who):
+    """A clear error for `(N, H, W, C)` images under `MIN_SIDE` pixels; for
+    sizes unknown until run time (a TensorFlow graph: tf.data), an
+    assertion with the same message."""
+    height, width = b.core.shape(images)[1:3]
+    message = (
+        f"{who} needs images of at least {MIN_SIDE}x{MIN_SIDE} pixels"
+        "{}. Resize or filter out smaller images first."
+    )
+    if isinstance(height, int) and isinstance(width, int):
+        if min(height, width) < MIN_SIDE:
+            raise ValueError(message.format(f"; received {height}x{width}"))
+    elif b.name == "tensorflow":
+        import tensorflow as tf
+
+        tf.debugging.assert_greater_equal(
+            tf.minimum(height, width), MIN_SIDE, message=message.format("")
+        )
+
+
+def pad_to_multiple_of_4(b, x, height, width):
+    """Reflection padding at the bottom and right to sides divisible by 4."""
+    # (4 - h % 4) % 4 rather than (-h) % 4: exporters (ONNX) get the sign of
+    # a modulo of a negative dynamic size wrong.
+    pad_h, pad_w = (4 - height % 4) % 4, (4 - width % 4) % 4
+    if isinstance(pad_h, int) and isinstance(pad_w, int) and not (pad_h or pad_w):
+        return x  # torch's reflect pad refuses all-zero widths
+    return b.numpy.pad(x, [[0, 0], [0, pad_h], [0, pad_w], [0, 0]], mode="reflect")

@@ -1,0 +1,66 @@
+"""Which style a multi-style `TransformerNet` renders: a `style=` argument
+(name, index, mix by name, per-image indices or mixes) turned into the
+`(N, num_styles)` weights that mix its conditional instance-norm rows."""
+
+import keras
+import numpy as np
+
+
+def mixing_weights(net, style, batch_size, b):
+    """`style` -> `(batch_size, num_styles)` mixing weights of `net`, or
+    `None` for a single-style network.
+
+    `style` is a name, an index, a mix by name `{name: weight}`, per-image
+    indices `(N,)`, a convex mix `(num_styles,)` or per-image mixes
+    `(N, num_styles)`; `b` a backend namespace."""
+    if not net.is_multi_style:
+        if style is not None:
+            raise ValueError(
+                f"{net.name} is a single-style network: call it without `style`."
+            )
+        return None
+    if style is None:
+        raise ValueError(
+            f"{net.name} holds {net.num_styles} styles "
+            f"{list(net.style_names)}: pass `style=` a name, an index or "
+            "mixing weights."
+        )
+    if isinstance(style, dict):
+        style = _named_mix(net, style)
+    if isinstance(style, str):
+        if style not in net.style_names:
+            raise ValueError(
+                f"Unknown style {style!r}; {net.name} holds {list(net.style_names)}."
+            )
+        style = net.style_names.index(style)
+    if isinstance(style, int):
+        if not 0 <= style < net.num_styles:
+            raise ValueError(
+                f"`style` index {style} is out of range for {net.num_styles} styles."
+            )
+        style = b.numpy.full((batch_size,), style, "int32")
+    style = b.convert_to_tensor(style)
+    if "int" in keras.backend.standardize_dtype(style.dtype):
+        return b.nn.one_hot(style, net.num_styles, dtype="float32")
+    style = b.cast(style, "float32")
+    if style.shape[-1] != net.num_styles:
+        raise ValueError(
+            f"Mixing weights need {net.num_styles} columns, one per style "
+            f"{list(net.style_names)}; received shape {tuple(style.shape)}."
+        )
+    if len(style.shape) == 1:
+        style = b.numpy.broadcast_to(style[None], (batch_size, net.num_styles))
+    return style
+
+
+def _named_mix(net, mix):
+    """`{name: weight}` -> the normalized `(num_styles,)` weights."""
+    unknown = sorted(set(mix) - set(net.style_names))
+    if unknown or sum(mix.values()) <= 0 or min(mix.values()) < 0:
+        raise ValueError(
+            f"The mix {mix!r} must name styles of {net.name} "
+            f"({list(net.style_names)}) with non-negative weights; "
+            f"unknown: {unknown}."
+        )
+    total = sum(mix.values())
+    return np.array([mix.get(n, 0.0) / total for n in net.style_names], "float32")
