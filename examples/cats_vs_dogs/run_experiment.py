@@ -481,7 +481,7 @@ def main(argv=None):
                 )
                 print(
                     f"{setting:>18} | {method:>20} | seed {seed} | "
-                    f"clean {accuracy['clean']:.3f} | shifted "
+                    f"clean {accuracy['clean']:.3f} | corruptions "
                     f"{accuracy['corruptions (mean)']:.3f} | renderings "
                     f"{accuracy['renderings (mean)']:.3f}"
                     + (
