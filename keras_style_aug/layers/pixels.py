@@ -45,12 +45,11 @@ def check_labels(labels, images):
             f"dtype {dtype}. Map class names to indices first (e.g. with "
             "keras.layers.StringLookup)."
         )
-    batched = len(images.shape) == 4
+    if len(images.shape) != 4:
+        return  # one image: a scalar or a one-hot row
     labels_shape = tuple(getattr(labels, "shape", ()))
     count = labels_shape[0] if labels_shape else 1
-    expected = images.shape[0] if batched else 1
-    if not batched and labels_shape and len(labels_shape) > 1:
-        count = labels_shape[0]
+    expected = images.shape[0]
     if count is not None and expected is not None and count != expected:
         raise ValueError(
             f"'labels' of shape {labels_shape} do not fit images of shape "

@@ -119,7 +119,7 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         self.options = opts.StyleOptions(self.networks, self.class_styles)
         self.seed = seed
         self.generator = self.backend.random.SeedGenerator(seed)
-        self._warned_range = False
+        self._range_checked = False
 
     def _network(self, style):
         if isinstance(style, TransformerNet):
@@ -173,9 +173,9 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         return super().call(data, training=training)
 
     def _warn_if_range_looks_wrong(self, images):
-        """Eager calls only: float images within [0, 1] under a 0..255
-        `value_range` would come back on two scales in one batch."""
-        if self._warned_range or self.value_range[1] <= 1:
+        """The first eager call only: float images within [0, 1] under a
+        0..255 `value_range` would come back on two scales in one batch."""
+        if self._range_checked or self.value_range[1] <= 1:
             return
         if "float" not in keras.backend.standardize_dtype(images.dtype):
             return
@@ -183,8 +183,8 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
             high = float(keras.ops.convert_to_numpy(keras.ops.max(images)))
         except Exception:  # traced (tf.function, jit, tf.data): no values
             return
+        self._range_checked = True  # once: not a cost on every eager call
         if 0 < high <= 1.0:
-            self._warned_range = True
             warnings.warn(
                 f"RandomStyleTransfer got float images with values up to "
                 f"{high:.3g}, but value_range={self.value_range}: stylized "

@@ -172,7 +172,10 @@ class TransformerNet(keras.Model):
         `["conv_in"]["kernel"]`, cast to `dtype`."""
         self.build()
         b = backend or self._backend
-        values = self._param_values(b)
+        return self._by_layer(b, self._param_values(b), dtype)
+
+    def _by_layer(self, b, values, dtype):
+        """Stored arrays (in storage order) -> `{layer: {kind: tensor}}`."""
         weights = {}
         for name, i in self._param_index.items():
             layer, kind = name.split("/")
@@ -317,10 +320,7 @@ class TransformerNet(keras.Model):
         x = b.cast(images, dtype) * 2.0 - 1.0  # the network works in [-1, 1]
         height, width = b.shape(x)[1:3]
         x = pad_to_multiple_of_4(b, x, height, width)
-        weights = {}
-        for name, i in self._param_index.items():
-            layer, kind = name.split("/")
-            weights.setdefault(layer, {})[kind] = b.cast(values[i], "float32")
+        weights = self._by_layer(b, values, "float32")
         x = architecture.forward(
             b, x, weights, self.residual_blocks, style_weights, dtype, layout=layout
         )
