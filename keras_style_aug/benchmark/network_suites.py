@@ -72,19 +72,30 @@ def throughput(net, batch_sizes, size=224, policies=("float32",), repeats=3):
 
 
 def rate_cost(
-    net, batch=8, size=224, rates=(1.0, 0.5, 0.25, 0.0), repeats=5, policy="float32"
+    net,
+    batch=8,
+    size=224,
+    rates=(1.0, 0.5, 0.25, 0.0),
+    repeats=5,
+    policy="float32",
+    networks=(2, 3),
 ):
-    """Time of the layer at several rates, relative to rate 1."""
+    """Time of the layer at several rates, relative to rate 1; then at rate
+    0.5 with `networks` separate single-style copies of `net` (styles dealt
+    out among them), which should cost about what one network costs."""
     twin = net.clone(dtype=policy)
+    settings = [(rate, 1) for rate in rates] + [(0.5, k) for k in networks]
     rows = []
     x = random_images(batch, size)
-    for rate in rates:
+    for rate, count in settings:
+        styles = [twin.clone(name=f"{net.name}_{i}") for i in range(count)]
         model = Stylize(
-            RandomStyleTransfer(styles=[twin], rate=rate, seed=0, dtype=policy)
+            RandomStyleTransfer(styles=styles, rate=rate, seed=0, dtype=policy)
         )
         rows.append(
             {
                 "rate": rate,
+                "networks": count,
                 "policy": policy,
                 "seconds": median_seconds(
                     lambda m=model: m.predict_on_batch(x), repeats

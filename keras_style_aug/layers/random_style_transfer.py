@@ -26,11 +26,13 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
     by `strength`. At inference (`training=False`) the layer is the identity.
 
     What `rate` costs: a batch of `n` images stylizes `floor(rate * n)` or
-    `ceil(rate * n)` of them (each image with probability `rate`), in one
-    call of each network on `ceil(rate * n)` images. A multi-style network
-    (conditional instance norm, e.g. `"paintings6"`) costs one network
-    whatever the number of its styles; separate networks each run on those
-    images, so prefer one multi-style network to several single ones.
+    `ceil(rate * n)` of them (each image with probability `rate`): `m =
+    ceil(rate * n)` images through the networks, in one call per network.
+    Without `class_styles`, the styles are dealt out evenly over the
+    stylized images (each image's style still uniform), so `K` single-style
+    networks each run on about `m / K` images and cost one network in all; a
+    multi-style network (e.g. `"paintings6"`) costs one network whatever the
+    number of its styles. With `class_styles`, each network runs on all `m`.
 
     With `mix > 0`, an image drawn for a style of a multi-style network gets,
     with probability `mix`, a random convex mix of `mix_size` of that
@@ -215,7 +217,12 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         probs = draws.option_probabilities(b, self.options, labels, batch, batched)
         eligible = b.numpy.sum(probs, axis=-1) > 0.5
         selected = draws.selection(b, eligible, self.rate, batch, seeds)
-        style, weights = draws.styles(b, probs, batch, seeds)
+        if self.options.class_probs is None:
+            style, weights = draws.dealt_styles(
+                b, selected, len(self.options.names), batch, seeds
+            )
+        else:
+            style, weights = draws.styles(b, probs, batch, seeds)
         if self.mix > 0 and self.options.has_mixable_network:
             weights = draws.random_mixes(
                 b, self.options, style, probs, weights, seeds,
@@ -265,28 +272,18 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
             b.numpy.where(style_index >= 0, style_index, len(self.options.names)),
         )
         network = b.numpy.take(network, take)
-        stylized = None
-        for i, net in enumerate(self.networks):
-            weights = None
-            if self.options.mixes[i] is not None:
-                weights = b.numpy.matmul(
-                    b.numpy.take(
-                        b.cast(transformation["style_weights"], "float32"), take, axis=0
-                    ),
-                    b.convert_to_tensor(self.options.mixes[i], "float32"),
-                )
-            out = b.cast(
-                net.stylize_01(subset, style_weights=weights, backend=b), subset.dtype
-            )
-            stylized = (
-                out
-                if stylized is None
-                else b.numpy.where((network == i)[:, None, None, None], out, stylized)
-            )
-        stylized = b.core.stop_gradient(stylized)
-        stylized = b.numpy.take(
-            stylized, b.numpy.minimum(position, b.numpy.maximum(slots - 1, 0)), axis=0
+        weights = b.numpy.take(
+            b.cast(transformation["style_weights"], "float32"), take, axis=0
         )
+        stylized, done = subset, network < -1
+        for i in range(len(self.networks)):
+            out, ran = self._run_network(b, i, subset, weights, network, slots)
+            stylized = b.numpy.where(ran[:, None, None, None], out, stylized)
+            done = done | ran
+        stylized = b.core.stop_gradient(stylized)
+        last = b.numpy.minimum(position, b.numpy.maximum(slots - 1, 0))
+        stylized = b.numpy.take(stylized, last, axis=0)
+        selected = selected & b.numpy.take(done, last)
         blended = pixels.blend(
             b,
             images,
@@ -299,6 +296,45 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         if self.data_format == "channels_first":
             outputs = b.numpy.transpose(outputs, (0, 3, 1, 2))
         return outputs
+
+    def _run_network(self, b, i, subset, weights, network, slots):
+        """Network `i` on its window of the `slots` gathered images: those
+        drawn for it come first, the window's static size bounds the cost.
+        Returns its outputs aligned with `subset` and where they apply."""
+        net = self.networks[i]
+        mix = self.options.mixes[i]
+        mine = network == i
+        window = self._window(b, i, slots)
+        if window is None:
+            rows, aligned = subset, None
+        else:
+            order = b.numpy.argsort(b.cast(b.numpy.logical_not(mine), "int32"))
+            aligned = b.numpy.argsort(order)
+            rows = b.numpy.take(subset, order[:window], axis=0)
+            weights = b.numpy.take(weights, order[:window], axis=0)
+            mine = mine & (aligned < window)
+        style_weights = None
+        if mix is not None:
+            style_weights = b.numpy.matmul(weights, b.convert_to_tensor(mix, "float32"))
+        out = b.cast(
+            net.stylize_01(rows, style_weights=style_weights, backend=b), subset.dtype
+        )
+        if aligned is not None:
+            last = b.numpy.minimum(aligned, b.numpy.maximum(window - 1, 0))
+            out = b.numpy.take(out, last, axis=0)
+        return out, mine
+
+    def _window(self, b, i, slots):
+        """How many images network `i` runs on: `None` for all `slots`; with
+        several networks and styles dealt out evenly (no `class_styles`), its
+        share of the options, rounded up, bounds how many it can be drawn for."""
+        count = len(self.options.names)
+        share = self.options.network.count(i)
+        if len(self.networks) == 1 or self.options.class_probs is not None:
+            return None
+        if isinstance(slots, int):
+            return min(slots, share * -(-slots // count))
+        return b.numpy.minimum(slots, share * ((slots + count - 1) // count))
 
     def transform_labels(self, labels, transformation, training=True):
         return labels

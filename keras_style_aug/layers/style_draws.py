@@ -70,6 +70,20 @@ def styles(b, probs, batch, seeds):
     return style, b.nn.one_hot(style, count, dtype="float32")
 
 
+def dealt_styles(b, selected, count, batch, seeds):
+    """Options dealt out to the selected images like cards: in a random order
+    from a random starting option, cycling through all `count` options, so
+    each option goes to `floor` or `ceil` of `selected / count` images and
+    each image's option is still uniform. Networks then run on static,
+    balanced windows instead of every selected image each."""
+    keys = b.random.uniform((batch,), seed=seeds.next())
+    keys = b.numpy.where(selected, keys, 2.0)
+    rank = b.cast(b.numpy.argsort(b.numpy.argsort(keys)), "int32")
+    offset = b.random.randint((), 0, count, seed=seeds.next())
+    style = (rank + offset) % count
+    return style, b.nn.one_hot(style, count, dtype="float32")
+
+
 def random_mixes(b, options, style, probs, one_hot, seeds, mix, size, concentration):
     """With probability `mix`, replaces an image's one-hot option weights by
     Dirichlet weights over `size` options of its class's pool that belong to

@@ -37,8 +37,10 @@ def test_benchmark_cli_writes_every_suite(tmp_path, capsys):
     assert "### table1" in capsys.readouterr().out
     (row,) = results["table1"]
     assert row["size"] == 16 and row["paper_seconds"] is None and row["seconds"] > 0
-    rates = {r["rate"]: r["seconds"] for r in results["rate_cost"]}
+    rows = results["rate_cost"]
+    rates = {r["rate"]: r["seconds"] for r in rows if r["networks"] == 1}
     assert rates[0.0] < rates[1.0]  # rate 0 skips the network
+    assert [r["networks"] for r in rows if r["rate"] == 0.5] == [1, 2, 3]
     full, lite = results["presets"]
     assert lite["parameters"] < full["parameters"] / 4
     mixed = {r["set-up"]: r for r in results["mixed_batches"]}

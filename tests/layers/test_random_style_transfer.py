@@ -226,6 +226,55 @@ def test_one_network_call_per_batch_on_ceil_rate_images(
     assert changed(x, y).sum() == selected
 
 
+@pytest.mark.parametrize("count, batch, window", [(2, 16, 4), (3, 10, 2)])
+def test_separate_networks_share_the_batch_instead_of_each_running_on_all(
+    count, batch, window, make_net, monkeypatch
+):
+    """rate 0.5: `ceil(batch / 2)` images dealt over `count` networks, each
+    run once on `ceil(that / count)` images, and each stylized image is its
+    own network's output."""
+    nets = [make_net(f"n{i}", seed=i) for i in range(count)]
+    layer = RandomStyleTransfer(styles=nets, rate=0.5, seed=0)
+    sizes = []
+    for net in layer.networks:
+        original = net.stylize_01
+
+        def counting(x, _original=original, **kwargs):
+            sizes.append(int(x.shape[0]))
+            return _original(x, **kwargs)
+
+        monkeypatch.setattr(net, "stylize_01", counting)
+    x = np.random.default_rng(1).uniform(0, 255, (batch, 8, 8, 3)).astype("float32")
+    for seed in range(5):
+        sizes.clear()
+        t = layer.get_random_transformation(x, seed=seed)
+        index = to_np(t["style_index"])
+        y = to_np(layer.transform_images(x, t))
+        assert sizes == [window] * count
+        drawn = np.bincount(index[index >= 0], minlength=count)
+        assert drawn.max() - drawn.min() <= 1 and drawn.sum() == batch // 2
+        for i, net in enumerate(nets):
+            mine = index == i
+            alone = to_np(net(x[mine]))
+            np.testing.assert_allclose(y[mine], alone, atol=1e-3)
+        np.testing.assert_array_equal(y[index < 0], x[index < 0])
+
+
+def test_dealt_styles_leave_each_images_style_uniform(make_net):
+    layer = RandomStyleTransfer(
+        styles=[make_net("a"), make_net("b", 1), make_net("c", 2)], rate=0.5
+    )
+    x = np.zeros((3, 8, 8, 3), "float32")  # 1 or 2 of 3 stylized, 1.5 on average
+    first = [
+        int(to_np(layer.get_random_transformation(x, seed=s)["style_index"])[0])
+        for s in range(600)
+    ]
+    counts = np.bincount(np.asarray(first) + 1, minlength=4)
+    # P(unstylized) = 1/2: 300 of 600; each style 1/6: 100 (3 sigma: 37, 27).
+    assert 260 < counts[0] < 340
+    assert all(70 < c < 130 for c in counts[1:]), counts
+
+
 def test_explicit_int_seed_draws_every_style_and_the_full_strength_range(make_net):
     layer = RandomStyleTransfer(
         styles=[make_net("a"), make_net("b", 1)], rate=0.5, strength=(0.0, 1.0)
@@ -235,7 +284,7 @@ def test_explicit_int_seed_draws_every_style_and_the_full_strength_range(make_ne
     index, strength = to_np(t["style_index"]), to_np(t["strength"])
     counts = np.bincount(index + 1, minlength=3)  # unstylized, style 0, style 1
     assert counts[0] == 500
-    assert 200 < counts[1] < 300 and 200 < counts[2] < 300
+    assert counts[1] == counts[2] == 250  # dealt out evenly
     assert strength.max() > 0.9 and strength.min() < 0.1
     again = layer.get_random_transformation(x, seed=42)
     np.testing.assert_array_equal(to_np(again["style_index"]), index)
