@@ -204,6 +204,39 @@ class TransformerNet(keras.Model):
         twin.set_weights(self.get_weights())
         return twin
 
+    def single_style(self, style, name=None):
+        """One style of a multi-style network as a single-style network: the
+        same convolutions with that style's norm parameters, so the same
+        outputs as `self(images, style=style)` (and the same cost).
+
+        >>> multi = TransformerNet.from_preset("lite", style_names=["a", "b"])
+        >>> multi.single_style("b").style_names is None
+        True
+        """
+        if not self.is_multi_style:
+            raise ValueError(
+                f"{self.name!r} is a single-style network: there is no style to "
+                "take out of it."
+            )
+        if style not in self.style_names:
+            raise ValueError(
+                f"{self.name!r} holds the styles {list(self.style_names)}; "
+                f"received style={style!r}."
+            )
+        row = self.style_names.index(style)
+        self.build()
+        config = self.get_config()
+        config.update(name=name or style, style_names=None)
+        config.pop("trainable", None)
+        single = TransformerNet.from_config(config)
+        single.build()
+        values = [np.asarray(v.numpy()) for v in self._params]
+        for key, i in self._param_index.items():
+            if key.endswith(("/scale", "/offset")):
+                values[i] = values[i][row]
+        single.set_weights(values)
+        return single
+
     @classmethod
     def from_weights_file(cls, path, name=None, style_names=None, **kwargs):
         """Builds the network a `.weights.h5` file was saved from and loads it.

@@ -18,22 +18,21 @@ def x():
     return np.random.default_rng(0).uniform(0, 255, (2, 20, 24, 3)).astype("float32")
 
 
-def single_style_copy(multi, index):
-    """A single-style network with the shared kernels and one style's rows."""
-    net = TransformerNet(filters=multi.filters, residual_blocks=multi.residual_blocks)
-    net.build()
-    net.set_weights([w[index] if w.ndim == 2 else w for w in multi.get_weights()])
-    return net
-
-
 def test_each_style_differs_and_matches_its_own_rows(multi, x):
     outputs = [to_np(multi(x, style=name)) for name in NAMES]
     for i in range(3):
         for j in range(i + 1, 3):
             assert np.abs(outputs[i] - outputs[j]).mean() > 1.0
-        np.testing.assert_allclose(
-            outputs[i], to_np(single_style_copy(multi, i)(x)), atol=1e-3
-        )
+        single = multi.single_style(NAMES[i])
+        assert single.name == NAMES[i] and not single.is_multi_style
+        np.testing.assert_allclose(outputs[i], to_np(single(x)), atol=1e-3)
+
+
+def test_taking_out_a_style_needs_a_multi_style_network_holding_it(multi, make_net):
+    with pytest.raises(ValueError, match="holds the styles"):
+        multi.single_style("wave")
+    with pytest.raises(ValueError, match="single-style network"):
+        make_net("a").single_style("a")
 
 
 def test_a_mix_with_weight_one_is_that_style(multi, x):

@@ -1,0 +1,113 @@
+"""Publishes the single styles `wave`, `abstract`, `starry_night`,
+`the_scream` and `udnie` as those styles taken out of the GPU-trained
+`paintings6` (`TransformerNet.single_style`: its convolutions with one
+style's norm parameters, so exactly its outputs for that style), retiring
+the CPU-trained networks of a reduced schedule that destroyed the photos.
+
+Each gets a held-out evaluation at 256 px (the photos and loss of
+`train_multi_style.py --evaluate`), a contact sheet and a manifest entry that
+says where it comes from; `weights/README.md` is regenerated.
+
+    python tools/publishing/extract_single_styles.py
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from train_styles import PAINTINGS  # noqa: E402
+from train_styles import WEIGHTS  # noqa: E402
+from train_styles import content_split  # noqa: E402
+from train_styles import write_report  # noqa: E402
+
+from keras_style_aug.assets import asset_path  # noqa: E402
+from keras_style_aug.losses import PerceptualLoss  # noqa: E402
+from keras_style_aug.networks import TransformerNet  # noqa: E402
+from keras_style_aug.networks.weights_io import save_weights_float16  # noqa: E402
+from keras_style_aug.styles.registry import sha256  # noqa: E402
+from keras_style_aug.training.evaluation import evaluate_losses  # noqa: E402
+from keras_style_aug.utils.images import contact_sheet  # noqa: E402
+from keras_style_aug.utils.images import load_image  # noqa: E402
+from keras_style_aug.utils.images import save_image  # noqa: E402
+
+SOURCE = "paintings6"
+SINGLES = ["wave", "abstract", "starry_night", "the_scream", "udnie"]
+SIZE = 256
+VGG19 = ("weights", "vgg19_imagenet_notop.weights.h5")
+RETIRED = "single-style (CPU, retired)"
+
+
+def main():
+    manifest_path = WEIGHTS / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    source = manifest["styles"][SOURCE]
+    multi = TransformerNet.from_weights_file(
+        WEIGHTS / source["file"], name=SOURCE, style_names=source["styles"]
+    )
+    _, held_out = content_split(SIZE, 20)
+    for name in SINGLES:
+        net = multi.single_style(name)
+        path = WEIGHTS / f"{name}.weights.h5"
+        save_weights_float16(net, path)
+        painting = PAINTINGS[name]
+        loss = PerceptualLoss(
+            load_image(asset_path("styles", painting), size=SIZE),
+            vgg_weights=str(asset_path(*VGG19)),
+        )
+        evaluation = evaluate_losses(net, loss, held_out)
+        print(name, json.dumps(evaluation), flush=True)
+        stylized = np.asarray(net(held_out[:4].astype("float32")))
+        sheet = contact_sheet(
+            [list(held_out[:4]), list(stylized)], row_labels=["content", name], cell=128
+        )
+        save_image(sheet, WEIGHTS / f"{name}_sheet.png")
+        index = source["styles"].index(name)
+        manifest["styles"][name] = {
+            "name": name,
+            "file": path.name,
+            "sha256": sha256(path),
+            "taken_from": SOURCE,
+            "style_image": source["style_image"][index],
+            "style_image_sha256": source["style_image_sha256"][index],
+            **{
+                key: source[key]
+                for key in (
+                    "network",
+                    "content_layers",
+                    "style_layers",
+                    "content_weight",
+                    "style_weight",
+                    "tv_weight",
+                    "image_size",
+                    "batch_size",
+                    "steps",
+                    "learning_rate",
+                    "backend",
+                    "device",
+                    "wall_time_s",
+                )
+            },  # fmt: skip
+            "evaluation": {
+                "images": f"{len(held_out)} BSDS500 test photos, {SIZE}px",
+                **evaluation,
+            },
+        }
+    # The multi-style rows compared against the CPU networks now retired.
+    for entry in manifest["styles"].values():
+        for evaluation in entry.get("evaluation", {}).values():
+            if not isinstance(evaluation, dict):
+                continue
+            for row in evaluation.values():
+                if isinstance(row, dict) and "single-style" in row:
+                    row[RETIRED] = row.pop("single-style")
+    manifest["styles"] = dict(sorted(manifest["styles"].items()))
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+    write_report(manifest)
+
+
+if __name__ == "__main__":
+    main()
