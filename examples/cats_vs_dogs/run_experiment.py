@@ -23,8 +23,9 @@ NumPy; class styles reach the layer through ``LabelAwareClassifier``).
 
 Style methods: ``style (on the fly)`` uses the styles Grad-CAM chose per class;
 ``style (random)`` draws any candidate style for any image; ``style +
-pan+crop`` adds the translation and zoom of ``pan+crop``; ``style (offline
-2x)`` is the paper's stylized copy of the training set.
+pan+crop`` and ``style + flip`` add those traditional augmentations after it;
+``style (offline 2x)`` is the paper's stylized copy of the training set.
+``recipe_study.py`` beside this script varies the style settings.
 
     python examples/cats_vs_dogs/run_experiment.py --quick \\
         --data-dir $KSA_ASSETS/cats_vs_dogs/train
@@ -42,6 +43,7 @@ from keras_style_aug import styles as style_registry
 from keras_style_aug.assets import asset_path
 from keras_style_aug.classifiers import BASELINES
 from keras_style_aug.classifiers import PAPER_TRAINING
+from keras_style_aug.classifiers import CompiledModels
 from keras_style_aug.classifiers import LabelAwareClassifier
 from keras_style_aug.classifiers import baseline_augmentation
 from keras_style_aug.classifiers import build_vgg16_classifier
@@ -60,9 +62,10 @@ STYLE_METHODS = (
     "style (on the fly)",
     "style (random)",
     "style + pan+crop",
+    "style + flip",
     "style (offline 2x)",
 )
-METHODS = BASELINES + STYLE_METHODS
+METHODS = BASELINES + ("flip",) + STYLE_METHODS
 UNSEEN_ART = "unseen art"
 
 
@@ -154,6 +157,8 @@ class Experiment:
 
     def __init__(self, args, data, art_networks=(), cache=None):
         self.args = args
+        self.style = style_settings(args)
+        self.compiled = CompiledModels()
         self.train, self.val, self.test = data.split((6, 2, 2), seed=0)
         self.class_names = data.class_names
         self.shape = (args.image_size, args.image_size, 3)
@@ -196,13 +201,20 @@ class Experiment:
             np.asarray(images, "float32"), batch_size=32, verbose=0
         )
 
-    def fit(self, method, train, seed, mapping=None, networks=()):
-        """Trains one classifier; returns it (its head shares the weights)."""
+    def fit(
+        self, method, train, seed, mapping=None, networks=(), style=None, reuse=None
+    ):
+        """Trains one classifier; returns it (its head shares the weights).
+
+        `style` overrides the style settings (`style_settings`); in paper mode
+        runs with the same `reuse` key (same method and settings) share one
+        compiled model, reset to fresh weights and optimizer each time."""
         args = self.args
-        augment = _augmentation(method, mapping, networks, seed, args)
+        style = self.style if style is None else style
+        augment = _augmentation(method, mapping, networks, seed, style)
         images, labels = train.images.astype("float32"), train.labels
         if method == "style (offline 2x)":
-            stylizer = _stylizer(args, networks, seed, mapping, rate=1.0)
+            stylizer = _stylizer(style, networks, seed, mapping, rate=1.0)
             copies = np.concatenate(
                 [
                     np.asarray(
@@ -216,7 +228,7 @@ class Experiment:
             images = np.concatenate([images, copies])
             labels = np.concatenate([labels, labels])
         if not args.quick:
-            return self._fine_tune(images, labels, seed, augment)
+            return self._fine_tune(images, labels, seed, augment, reuse)
         model, _, head = self._new_classifier(seed, augment)
         fixed = None if augment else self._features(images)
         for _ in range(args.epochs):
@@ -241,12 +253,14 @@ class Experiment:
             )
         return model
 
-    def _fine_tune(self, images, labels, seed, augment):
+    def _fine_tune(self, images, labels, seed, augment, reuse=None):
         """Paper mode: the whole network trains; augmentation on the fly,
         inside the model (class styles get the labels from
         `LabelAwareClassifier`), on any backend."""
         args = self.args
         model = self._new_classifier(seed, augment)[0]
+        if reuse is not None:
+            model = self.compiled.get(reuse, model)
         x = (
             with_labels(images, labels)
             if isinstance(model, LabelAwareClassifier)
@@ -313,38 +327,48 @@ def _renderer_name(renderer):
     return renderer[1] if isinstance(renderer, tuple) else renderer.name
 
 
-def _stylizer(args, networks, seed, mapping=None, rate=None):
-    """`RandomStyleTransfer` over `networks`: per class from `mapping`, or
-    any style for any image."""
-    if mapping is not None:
-        networks = [
-            net
-            for net in networks
-            if set(net.style_names or [net.name]) & set(mapping.values())
-        ]
+def style_settings(args):
+    """The `RandomStyleTransfer` settings of the command line."""
     strength = args.style_strength
-    strength = strength[0] if len(strength) == 1 else tuple(strength)
+    return {
+        "rate": args.style_rate,
+        "strength": strength[0] if len(strength) == 1 else tuple(strength),
+        "mix": args.style_mix,
+    }
+
+
+def _stylizer(style, networks, seed, mapping=None, rate=None):
+    """`RandomStyleTransfer` over `networks` with the `style` settings: per
+    class from `mapping` (class -> style or list of styles), or any style for
+    any image."""
+    if mapping is not None:
+        used = {s for v in mapping.values() for s in ([v] if isinstance(v, str) else v)}
+        networks = [n for n in networks if set(n.style_names or [n.name]) & used]
     return RandomStyleTransfer(
         styles=networks,
         class_styles=mapping,
-        rate=args.style_rate if rate is None else rate,
-        strength=strength,
-        mix=args.style_mix,
         seed=seed,
+        **dict(style, rate=style["rate"] if rate is None else rate),
     )
 
 
-def _augmentation(method, mapping, networks, seed, args):
-    if method in BASELINES:
-        return None if method == "none" else baseline_augmentation(method, seed)
+def _augmentation(method, mapping, networks, seed, style):
+    if method == "none":
+        return None
+    if not method.startswith("style"):
+        return baseline_augmentation(method, seed)
     if method == "style (on the fly)":
-        return _stylizer(args, networks, seed, mapping)
+        return _stylizer(style, networks, seed, mapping)
     if method == "style (random)":
-        return _stylizer(args, networks, seed)
-    if method == "style + pan+crop":
+        return _stylizer(style, networks, seed)
+    if method.startswith("style + "):
+        traditional = method.removeprefix("style + ")
         return keras.Sequential(
-            [_stylizer(args, networks, seed), baseline_augmentation("pan+crop", seed)],
-            name="style_pan_crop",
+            [
+                _stylizer(style, networks, seed),
+                baseline_augmentation(traditional, seed),
+            ],
+            name="style_" + traditional.replace("+", "_"),
         )
     return None  # offline expansion: a fixed, enlarged training set
 
@@ -403,19 +427,20 @@ def _plot(summary, path):
         1, len(settings), figsize=(6 * len(settings), 4), squeeze=False
     )
     for ax, setting in zip(axes[0], settings):
-        x = np.arange(len(methods))
+        here = [m for m in methods if (setting, m, "clean") in summary]
+        x = np.arange(len(here))
         shown = [
             c
             for c in ("clean", "corruptions (mean)", "renderings (mean)", UNSEEN_ART)
-            if (setting, methods[0], c) in summary
+            if (setting, here[0], c) in summary
         ]
         width = 0.8 / len(shown)
         for i, column in enumerate(shown):
-            means = [summary[(setting, m, column)][0] for m in methods]
-            stds = [summary[(setting, m, column)][1] for m in methods]
+            means = [summary[(setting, m, column)][0] for m in here]
+            stds = [summary[(setting, m, column)][1] for m in here]
             offset = (i - (len(shown) - 1) / 2) * width
             ax.bar(x + offset, means, width, yerr=stds, label=column, capsize=2)
-        ax.set_xticks(x, methods, rotation=35, ha="right", fontsize=8)
+        ax.set_xticks(x, here, rotation=35, ha="right", fontsize=8)
         ax.set_ylabel("test accuracy (%)")
         ax.set_ylim(40, 100)
         ax.set_title(setting)
@@ -425,11 +450,10 @@ def _plot(summary, path):
     plt.close(fig)
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    output = Path(args.output)
-    output.mkdir(parents=True, exist_ok=True)
-    start = time.time()
+def prepare(args, output):
+    """Data, test sets, candidate styles, the reference classifier (no
+    augmentation, full split, seed 0) and the Grad-CAM choice of styles:
+    `(experiment, candidates, reference, mapping)`."""
     if args.data_dir:
         data = load_class_folders(args.data_dir, args.image_size, args.limit_per_class)
     else:
@@ -444,13 +468,23 @@ def main(argv=None):
         raise SystemExit("No styles available: train or install some first.")
     check_unseen(art_networks, candidates)
     experiment = Experiment(args, data, art_networks, cache=output / "cache")
-    reference = experiment.fit("none", experiment.train, 0)
+    reference = experiment.fit("none", experiment.train, 0, reuse="none")
     mapping, table = experiment.select_styles(reference, candidates, output)
     named = {experiment.class_names[c]: s for c, s in mapping.items()}
     print("Grad-CAM chose:", named)
     (output / "selection.json").write_text(
         json.dumps({"mapping": named, "table": table}, indent=2) + "\n"
     )
+    return experiment, candidates, reference, mapping
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    output = Path(args.output)
+    output.mkdir(parents=True, exist_ok=True)
+    start = time.time()
+    experiment, candidates, reference, mapping = prepare(args, output)
+    named = {experiment.class_names[c]: s for c, s in mapping.items()}
     settings = {
         "full": (experiment.train, args.full_seeds),
         f"small ({args.small_per_class}/class)": (
@@ -466,7 +500,9 @@ def main(argv=None):
                 model = (
                     reference
                     if (setting == "full" and method == "none" and seed == 0)
-                    else experiment.fit(method, train, seed, mapping, candidates)
+                    else experiment.fit(
+                        method, train, seed, mapping, candidates, reuse=method
+                    )
                 )
                 accuracy = experiment.evaluate(model)
                 rows.append(

@@ -1,7 +1,9 @@
 """The traditional augmentations of the paper's Table 2, from Keras core layers.
 
 "pan" is a random translation, "crop" a random crop-and-resize (zoom in),
-"rotate" a random rotation, "noise" additive Gaussian noise.
+"rotate" a random rotation, "noise" additive Gaussian noise; beside them,
+"flip" is a random horizontal flip. Any "+"-joined combination of these
+parts is accepted (e.g. "flip+pan+crop").
 
 >>> import numpy as np
 >>> layer = baseline_augmentation("rotate+noise", seed=0)
@@ -12,9 +14,12 @@ TensorShape([2, 32, 32, 3])
 import keras
 
 BASELINES = ("none", "pan+crop", "crop+rotate", "rotate+noise", "pan+noise")
+PARTS = ("flip", "pan", "crop", "rotate", "noise")
 
 
 def _part(name, seed):
+    if name == "flip":
+        return keras.layers.RandomFlip("horizontal", seed=seed)
     if name == "pan":
         return keras.layers.RandomTranslation(
             0.15, 0.15, fill_mode="reflect", seed=seed
@@ -37,12 +42,14 @@ def _part(name, seed):
 
 
 def baseline_augmentation(name, seed=None):
-    """A `keras.Sequential` for one of `BASELINES` ("none" is the identity)."""
-    if name not in BASELINES:
-        raise ValueError(
-            f"Unknown baseline augmentation {name!r}; choose one of {BASELINES}."
-        )
+    """A `keras.Sequential` for one of `BASELINES` ("none" is the identity)
+    or another "+"-joined combination of `PARTS`."""
     parts = [] if name == "none" else name.split("+")
+    if not all(p in PARTS for p in parts) or len(set(parts)) != len(parts):
+        raise ValueError(
+            f"Unknown baseline augmentation {name!r}; choose one of {BASELINES} "
+            f"or join distinct parts of {PARTS} with '+', e.g. 'flip+pan'."
+        )
     layers = [_part(p, None if seed is None else seed + i) for i, p in enumerate(parts)]
     return keras.Sequential(
         layers or [keras.layers.Identity()], name=name.replace("+", "_")

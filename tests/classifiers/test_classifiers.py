@@ -79,7 +79,7 @@ def test_model_with_style_augmentation_saves_and_reloads(tmp_path, make_net):
     )
 
 
-@pytest.mark.parametrize("name", BASELINES)
+@pytest.mark.parametrize("name", BASELINES + ("flip",))
 def test_baseline_augmentations_change_images_and_keep_labels(name):
     import tensorflow as tf
 
@@ -102,5 +102,6 @@ def test_baseline_augmentations_change_images_and_keep_labels(name):
         np.testing.assert_allclose(
             layer(images, training=False).numpy(), images, atol=1e-3
         )
-    with pytest.raises(ValueError, match="Unknown baseline"):
-        baseline_augmentation("flip")
+    for wrong in ("mirror", "pan+pan", "pan+"):
+        with pytest.raises(ValueError, match="Unknown baseline"):
+            baseline_augmentation(wrong)

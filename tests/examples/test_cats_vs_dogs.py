@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.examples.no_tensorflow import run_without_tensorflow
+
 SCRIPT = Path(__file__).parents[2] / "examples" / "cats_vs_dogs" / "run_experiment.py"
 # One traditional augmentation and every style method.
 METHODS = ["none", "pan+crop", "style (on the fly)", "style (random)",
@@ -90,28 +92,7 @@ def test_through_tfds_under_mock_data(tmp_path, toy_styles):
     assert rows[0]["train_images"] == 12  # 6:2:2 of 20
 
 
-BLOCK_TENSORFLOW = """
-import importlib.abc, sys
-
-
-class NoTensorFlow(importlib.abc.MetaPathFinder):  # as on the GPU hosts
-    def find_spec(self, name, path, target=None):
-        if name.split(".")[0] in ("tensorflow", "tensorflow_datasets"):
-            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
-
-
-sys.meta_path.insert(0, NoTensorFlow())
-import runpy
-sys.argv = ["run_experiment.py", *sys.argv[1:]]
-runpy.run_path({script!r}, run_name="__main__")
-"""
-
-
 def test_paper_mode_runs_under_jax_without_tensorflow(tmp_path, assets, toy_styles):
-    import os
-    import subprocess
-    import sys
-
     pytest.importorskip("jax")
     out = tmp_path / "out"
     args = [
@@ -122,13 +103,7 @@ def test_paper_mode_runs_under_jax_without_tensorflow(tmp_path, assets, toy_styl
         "--methods", "style (on the fly)", "--full-seeds", "0",
         "--output", str(out), "--styles", *toy_styles,
     ]  # fmt: skip
-    env = dict(os.environ, KERAS_BACKEND="jax")
-    result = subprocess.run(
-        [sys.executable, "-c", BLOCK_TENSORFLOW.format(script=str(SCRIPT)), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    result = run_without_tensorflow(SCRIPT, args)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     rows = json.loads((out / "results.json").read_text())
     assert {r["method"] for r in rows} == {"style (on the fly)"}

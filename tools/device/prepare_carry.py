@@ -1,14 +1,23 @@
-"""Prepares `.gpu/` (git-ignored) for a run on a lent GPU machine, which has no
-TensorFlow, no network and no `../shared`, and takes at most 64 MiB per call:
+"""Prepares `.gpu/` (git-ignored) for runs on a lent GPU machine, which has no
+TensorFlow, no network and no `../shared`, and takes at most 64 MiB per call,
+the repository (about 30 MB) included. So the assets go in parts, each small
+enough to travel with the repository in one call; paths a call does not name
+in `carry` stay on the (warm) machine, so successive calls build up the set:
 
-- `.gpu/whl/`: the keras, namex and optree wheels for its Python 3.12;
-- `.gpu/assets/`: a `KSA_ASSETS` folder with the BSDS500 photos centre-cropped
-  to 256 px (JPEG), the six paintings, and the VGG-19 conv weights with block 5
-  zeroed and compressed (the losses use conv1_2 .. conv4_3 only).
+- `wheels`: `.gpu/whl/`, the keras, namex and optree wheels for Python 3.12;
+- `vgg16`: the VGG-16 conv weights in float16 (the classifier's base);
+- `cats_vs_dogs`: the 2,002 labelled photos centre-cropped to 160 px (JPEG);
+- `styles`: the six paintings, the BSDS500 photos centre-cropped to 256 px
+  and the VGG-19 conv weights in float16 with block 5 zeroed (the losses use
+  conv1_2 .. conv4_3 only), for training style networks.
 
-    python tools/device/prepare_carry.py
+    python tools/device/prepare_carry.py                   # every part
+    python tools/device/prepare_carry.py --parts cats_vs_dogs
+
+It prints each part's size and the `carry` lists of the calls (CALLS).
 """
 
+import argparse
 import shutil
 import subprocess
 import sys
@@ -24,7 +33,20 @@ from keras_style_aug.utils.images import load_image
 
 REPO = Path(__file__).resolve().parents[2]
 CARRY = REPO / ".gpu"
+ASSETS = CARRY / "assets"
 WHEELS = ["keras==3.15.1", "namex", "optree"]
+LIMIT = 64 * 2**20
+VGG16 = Path("weights") / "vgg16_imagenet_notop.weights.h5"
+VGG19 = Path("weights") / "vgg19_imagenet_notop.weights.h5"
+# What each part writes, relative to the repository root.
+PARTS = {
+    "wheels": [".gpu/whl"],
+    "vgg16": [f".gpu/assets/{VGG16}"],
+    "cats_vs_dogs": [".gpu/assets/cats_vs_dogs"],
+    "styles": [".gpu/assets/styles", ".gpu/assets/content", f".gpu/assets/{VGG19}"],
+}
+# One device call per entry, in this order; each carries its parts' paths.
+CALLS = [("wheels", "vgg16"), ("cats_vs_dogs",), ("styles",)]
 
 
 def wheels():
@@ -53,26 +75,22 @@ def wheels():
     )
 
 
-def content(size=256):
-    target = CARRY / "assets" / "content" / "bsds500"
-    target.mkdir(parents=True, exist_ok=True)
-    for path in image_files(asset_path("content", "bsds500")):
+def photos(source, target, size, quality):
+    """Every image under `source`, centre-cropped to `size`, as JPEG under
+    `target` with the same relative path."""
+    for path in image_files(source, recursive=True):
         image = load_image(path, size=size, crop=True)
-        Image.fromarray(image).save(target / path.name, quality=92)
+        if image is None:
+            continue
+        out = target / path.relative_to(source).with_suffix(".jpg")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(image).save(out, quality=quality)
 
 
-def paintings():
-    target = CARRY / "assets" / "styles"
-    target.mkdir(parents=True, exist_ok=True)
-    for path in image_files(asset_path("styles")):
-        shutil.copy(path, target / path.name)
-
-
-def vgg19(keep_convs=12):
-    """The conv weights with every conv after the 12th (block 5) zeroed and
-    gzip-compressed: same layout, so `VGG19(weights=path)` loads it."""
-    source = asset_path("weights", "vgg19_imagenet_notop.weights.h5")
-    target = CARRY / "assets" / "weights" / source.name
+def float16_weights(source, target, keep_convs=None):
+    """A Keras `.weights.h5` with every array in float16, gzip-compressed;
+    with `keep_convs`, the convolutions after the first `keep_convs` zeroed.
+    Same layout, so `VGG19(weights=target)` loads it (as float32)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with h5py.File(source, "r") as src, h5py.File(target, "w") as dst:
         dst.attrs.update(src.attrs)
@@ -81,21 +99,77 @@ def vgg19(keep_convs=12):
             if isinstance(item, h5py.Group):
                 dst.require_group(name).attrs.update(item.attrs)
                 return
+            data = item[()].astype("float16")
             layer = name.split("/")[1]
-            index = 0 if layer == "conv2d" else int(layer.rsplit("_", 1)[1]) + 1
-            data = item[()]
-            if layer.startswith("conv2d") and index >= keep_convs:
-                data = np.zeros_like(data)
+            if keep_convs is not None and layer.startswith("conv2d"):
+                index = 0 if layer == "conv2d" else int(layer.rsplit("_", 1)[1]) + 1
+                if index >= keep_convs:
+                    data = np.zeros_like(data)
             dst.create_dataset(name, data=data, compression="gzip")
 
         src.visititems(copy)
 
 
+def build(part):
+    if part == "wheels":
+        wheels()
+    elif part == "vgg16":
+        float16_weights(asset_path(*VGG16.parts), ASSETS / VGG16)
+    elif part == "cats_vs_dogs":
+        photos(
+            asset_path("cats_vs_dogs"), ASSETS / "cats_vs_dogs", size=160, quality=90
+        )
+    elif part == "styles":
+        (ASSETS / "styles").mkdir(parents=True, exist_ok=True)
+        for path in image_files(asset_path("styles")):
+            shutil.copy(path, ASSETS / "styles" / path.name)
+        photos(
+            asset_path("content", "bsds500"),
+            ASSETS / "content" / "bsds500",
+            size=256,
+            quality=90,
+        )
+        float16_weights(asset_path(*VGG19.parts), ASSETS / VGG19, keep_convs=12)
+
+
+def size_of(path):
+    path = REPO / path
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def tracked_size():
+    files = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True
+    ).stdout.split(b"\0")
+    return sum((REPO / f.decode()).stat().st_size for f in files if f)
+
+
+def report():
+    """Each call's carry list and its size with the repository; fails when one
+    is over the limit."""
+    repo = tracked_size()
+    print(f"repository (tracked files): {repo / 2**20:.1f} MiB")
+    over = False
+    for call in CALLS:
+        paths = [p for part in call for p in PARTS[part]]
+        total = repo + sum(size_of(p) for p in paths)
+        over |= total > LIMIT
+        print(f"call {'+'.join(call)}: {total / 2**20:.1f} MiB, carry={paths}")
+    if over:
+        raise SystemExit("a call is over the 64 MiB limit: split its parts.")
+
+
 if __name__ == "__main__":
-    wheels()
-    content()
-    paintings()
-    vgg19()
-    print(
-        subprocess.run(["du", "-sh", str(CARRY)], capture_output=True, text=True).stdout
-    )
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parts", nargs="+", choices=list(PARTS), default=list(PARTS))
+    args = parser.parse_args()
+    for part in args.parts:
+        for path in PARTS[part]:
+            path = REPO / path
+            if path.is_dir():
+                shutil.rmtree(path)
+        build(part)
+        print(f"{part}: {sum(size_of(p) for p in PARTS[part]) / 2**20:.1f} MiB")
+    report()

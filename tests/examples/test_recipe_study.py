@@ -1,0 +1,138 @@
+"""The recipe study: its schedule (seed by seed, deadline) with a stand-in
+experiment, and end to end at toy size under JAX with TensorFlow blocked."""
+
+import importlib.util
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from keras_style_aug.data import CORRUPTIONS
+from keras_style_aug.data import RENDERINGS
+from tests.examples.no_tensorflow import run_without_tensorflow
+
+FOLDER = Path(__file__).parents[2] / "examples" / "cats_vs_dogs"
+SCRIPT = FOLDER / "recipe_study.py"
+
+
+def load_script(monkeypatch):
+    monkeypatch.syspath_prepend(str(FOLDER))  # it imports run_experiment
+    spec = importlib.util.spec_from_file_location("recipe_study", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class StandIn:
+    """An experiment that records its runs instead of training."""
+
+    def __init__(self):
+        self.style = {"rate": 0.5, "strength": 1.0, "mix": 0.0}
+        self.class_names = ["cat", "dog"]
+        self.train = _Split(12)
+        self.val, self.test = _Split(4), _Split(4)
+        self.runs = []
+
+    def fit(self, method, train, seed, mapping, networks, style, reuse):
+        self.runs.append((method, len(train), seed, mapping, style, reuse))
+        return "model"
+
+    def evaluate(self, model):
+        names = ["clean", *CORRUPTIONS, *RENDERINGS]
+        names += ["corruptions (mean)", "renderings (mean)"]
+        return {name: 0.5 + 0.01 * len(self.runs) for name in names}
+
+
+class _Split:
+    def __init__(self, n):
+        self.n = n
+
+    def __len__(self):
+        return self.n
+
+    def per_class(self, count, seed):
+        return _Split(2 * count)
+
+
+def run_with_stand_in(tmp_path, monkeypatch, *extra):
+    study = load_script(monkeypatch)
+    experiment = StandIn()
+    net = SimpleNamespace(style_names=["wave", "udnie"], name="p")
+    monkeypatch.setattr(
+        study.rx,
+        "prepare",
+        lambda args, output: (experiment, [net], "reference", {0: "wave", 1: "udnie"}),
+    )
+    rows = study.main(
+        ["--output", str(tmp_path), "--seeds", "2", "--small-per-class", "1", *extra]
+    )
+    return study, experiment, rows
+
+
+def test_runs_go_seed_by_seed_with_each_variants_settings(tmp_path, monkeypatch):
+    variants = ["none", "style rate 0.25", "style, 1 painting"]
+    study, experiment, rows = run_with_stand_in(
+        tmp_path, monkeypatch, "--variants", *variants
+    )
+    order = [(r["seed"], r["setting"], r["method"]) for r in rows]
+    expected = [
+        (seed, setting, name)
+        for seed in (0, 1)
+        for setting in ("full", "small (1/class)")
+        for name in variants
+    ]
+    assert order == expected
+    # The reference (full, none, seed 0) is not trained again.
+    assert len(experiment.runs) == len(expected) - 1
+    by_name = {run[5]: run for run in experiment.runs}
+    assert by_name["style rate 0.25"][4]["rate"] == 0.25
+    method, _, _, mapping, style, _ = by_name["style, 1 painting"]
+    assert method == "style (on the fly)" and mapping == {0: ["wave"], 1: ["wave"]}
+    assert style["rate"] == 0.5
+    assert "| full | style rate 0.25 |" in (tmp_path / "results.md").read_text()
+
+
+def test_a_deadline_skips_runs_and_lists_them(tmp_path, monkeypatch):
+    _, experiment, rows = run_with_stand_in(
+        tmp_path, monkeypatch, "--variants", "none", "style", "--deadline-min", "0"
+    )
+    assert [(r["setting"], r["method"]) for r in rows] == [("full", "none")]
+    skipped = json.loads((tmp_path / "skipped.json").read_text())
+    assert len(skipped) == 7 and "full / style / seed 0" in skipped
+    assert experiment.runs == []
+    assert "Skipped at the deadline" in (tmp_path / "results.md").read_text()
+
+
+def test_quick_mode_is_refused(monkeypatch):
+    study = load_script(monkeypatch)
+    with pytest.raises(SystemExit, match="drop --quick"):
+        study.parse_args(["--quick"])
+
+
+def test_toy_study_under_jax_without_tensorflow(tmp_path, assets, make_net):
+    pytest.importorskip("jax")
+    styles = []
+    for i, name in enumerate(["toyA", "toyB"]):
+        path = tmp_path / f"{name}.weights.h5"
+        make_net(name, seed=i).save_weights(path)
+        styles.append(str(path))
+    out = tmp_path / "out"
+    args = [
+        "--image-size", "32", "--epochs", "1", "--seeds", "2",
+        "--small-per-class", "3", "--select-per-class", "1",
+        "--limit-per-class", "6", "--batch-size", "4",
+        "--data-dir", str(assets / "cats_vs_dogs" / "train"),
+        "--variants", "none", "style, 1 painting",
+        "--output", str(out), "--styles", *styles,
+    ]  # fmt: skip
+    result = run_without_tensorflow(SCRIPT, args)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    rows = json.loads((out / "results.json").read_text())
+    assert len(rows) == 8  # 2 seeds x 2 settings x 2 variants
+    assert {r["method"] for r in rows} == {"none", "style, 1 painting"}
+    assert all(0 <= r["accuracy"]["unseen art"] <= 1 for r in rows)
+    table = (out / "results.md").read_text()
+    assert "; jax;" in table  # the backend it ran on
+    assert "| small (3/class) | style, 1 painting |" in table
+    assert (out / "results.png").stat().st_size > 10_000

@@ -1,0 +1,37 @@
+#!/bin/bash
+# Call 3 of the recipe study (issue #11): examples/cats_vs_dogs/recipe_study.py
+# under JAX, augmenting with paintings4 (call 2) and testing unseen art
+# rendered by paintings6's the_scream and udnie. Carry the `cats_vs_dogs` part;
+# `vgg16` and `wheels` came with call 1 and stay on the warm machine.
+# The study rewrites its tables after every run (outputs/study, git-ignored);
+# they come back as $OUT/study.tgz (at most 8 files come back from $OUT).
+#   VARIANTS="none,style,style + flip" DEADLINE_MIN=7 SEEDS=3 EPOCHS=15
+set -u
+source tools/device/env.sh
+STYLES=${STYLES:-runs/paintings4/paintings4.weights.h5}
+need .gpu/assets/cats_vs_dogs .gpu/assets/weights/vgg16_imagenet_notop.weights.h5 "$STYLES"
+DEADLINE_MIN=${DEADLINE_MIN:-7.0}
+DEFAULT="none,flip,style,style rate 0.25,style strength 0.5-1,style mix 0.5"
+DEFAULT+=",style, Grad-CAM per class,style + flip,style offline 2x"
+IFS=',' read -ra VARIANT_LIST <<< "${VARIANTS:-$DEFAULT}"
+# Names with a comma ("style, 1 painting", "style, Grad-CAM per class") come
+# split: join a piece that starts with a space to the one before it.
+NAMES=()
+for piece in "${VARIANT_LIST[@]}"; do
+  if [[ "$piece" == " "* && ${#NAMES[@]} -gt 0 ]]; then
+    NAMES[-1]+=",$piece"
+  else
+    NAMES+=("$piece")
+  fi
+done
+rm -rf outputs/study
+timeout $(python3 -c "print(int($DEADLINE_MIN * 60 + 120))") \
+  python3 examples/cats_vs_dogs/recipe_study.py \
+  --data-dir .gpu/assets/cats_vs_dogs/train --styles "$STYLES" \
+  --unseen-art-styles paintings6:the_scream paintings6:udnie \
+  --vgg16-weights .gpu/assets/weights/vgg16_imagenet_notop.weights.h5 \
+  --image-size 160 --epochs "${EPOCHS:-15}" --batch-size 32 --learning-rate 1e-5 \
+  --seeds "${SEEDS:-3}" --deadline-min "$DEADLINE_MIN" --output outputs/study \
+  --variants "${NAMES[@]}" 2>&1 | tee "$OUT/study.log" | grep -v "^[IWE]0000\|s/step"
+tar czf "$OUT/study.tgz" --exclude=cache -C outputs study
+ls -la "$OUT"
