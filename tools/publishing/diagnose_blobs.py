@@ -100,6 +100,11 @@ def main():
     args = parser.parse_args()
     _, photos = content_split(256, args.photos)
     lines = [
+        "# White blobs and instance-norm spikes",
+        "",
+        "`python tools/publishing/diagnose_blobs.py "
+        f"{' '.join(args.networks)} --photos {args.photos}`",
+        "",
         f"Held-out BSDS500 photos: {len(photos)}, 256 px; first style of each "
         "network. Per stage before instance norm: max z-score of any channel / "
         "share of the spikiest channel's energy in its top 1% of positions "
