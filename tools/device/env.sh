@@ -17,7 +17,7 @@ export PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}$PWD KERAS_BACKEND=jax \
 need() {
   for path in "$@"; do
     if [ ! -e "$path" ]; then
-      echo "missing $path: carry it (see tools/device/prepare_carry.py CALLS)" | tee -a "$OUT/missing.txt"
+      echo "missing $path: an earlier call carries or makes it (DEVELOPERS.md)" | tee -a "$OUT/missing.txt"
       exit 3
     fi
   done
