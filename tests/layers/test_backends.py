@@ -1,8 +1,8 @@
-"""The contracts of the layer, the network, the trainer and Grad-CAM on the
-JAX and PyTorch backends, each in a subprocess (a Keras backend is fixed per
-process). The TensorFlow run of the suite covers every test; these pick one
-test per contract, so that the whole suite stays quick. No wall-clock limit:
-a busy machine is slower, never wrong."""
+"""The contracts of the layer, the network, the trainer, Grad-CAM and
+`CompiledModels` on the JAX and PyTorch backends, each in a subprocess (a Keras
+backend is fixed per process). The TensorFlow run of the suite covers every
+test; these pick one test per contract, so that the whole suite stays quick. No
+wall-clock limit: a busy machine is slower, never wrong."""
 
 import os
 import subprocess
@@ -34,6 +34,8 @@ CONTRACTS = [
     "networks/test_transformer_net.py::test_weights_file_round_trip_infers_architecture",
     "networks/test_phase_layout.py::test_matches_the_plain_layout_with_style_mixes",
     "selection/test_grad_cam.py::test_heatmap_lies_where_the_model_looks",
+    "layers/test_random_style_transfer.py::test_separate_networks_share_the_batch_instead_of_each_running_on_all",
+    "classifiers/test_compiled_models.py::test_a_reused_model_trains_like_a_fresh_one_without_recompiling",
     "training/test_style_trainer.py::test_kill_and_resume_restores_steps_and_optimizer",
 ]  # fmt: skip
 
@@ -49,6 +51,7 @@ JAX_CONTRACTS = [
         "test_explicit_int_seed_draws_every_style_and_the_full_strength_range",
         "test_tf_data_map_under_any_backend",
         "test_the_readme_pipeline_recipe_in_tf_data",
+        "test_a_reused_model_trains_like_a_fresh_one_without_recompiling",
     )
 ] + [CONTRACTS[-1] + "[one style]"]  # StyleTrainer: train, kill, resume
 
