@@ -112,6 +112,7 @@ def main(argv=None):
             args.small_per_class, seed=0
         ),
     }
+    runs = {n: variant_run(n, experiment, candidates, mapping) for n in args.variants}
     rows, skipped, longest = [], [], {}
     for seed in range(args.seeds):
         for setting, train in settings.items():
@@ -122,9 +123,7 @@ def main(argv=None):
                     skipped.append(f"{setting} / {name} / seed {seed}")
                     continue
                 t = time.time()
-                method, style, classes = variant_run(
-                    name, experiment, candidates, mapping
-                )
+                method, style, classes = runs[name]
                 model = (
                     reference
                     if first
@@ -157,7 +156,8 @@ def main(argv=None):
                     flush=True,
                 )
                 write(rows, skipped, args, experiment, mapping, output, start)
-    write(rows, skipped, args, experiment, mapping, output, start)  # the skips
+    if skipped:  # those after the last run
+        write(rows, skipped, args, experiment, mapping, output, start)
     return rows
 
 

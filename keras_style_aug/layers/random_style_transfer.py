@@ -328,10 +328,10 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         """How many images network `i` runs on: `None` for all `slots`; with
         several networks and styles dealt out evenly (no `class_styles`), its
         share of the options, rounded up, bounds how many it can be drawn for."""
-        count = len(self.options.names)
-        share = self.options.network.count(i)
         if len(self.networks) == 1 or self.options.class_probs is not None:
             return None
+        count = len(self.options.names)
+        share = self.options.network.count(i)
         if isinstance(slots, int):
             return min(slots, share * -(-slots // count))
         return b.numpy.minimum(slots, share * ((slots + count - 1) // count))

@@ -192,17 +192,20 @@ class TransformerNet(keras.Model):
     def clone(self, dtype=None, name=None):
         """A copy with the same architecture and weights (its own variables),
         computing under `dtype` (a dtype policy) if given."""
-        self.build()
-        config = self.get_config()
-        if dtype is not None:
-            config["dtype"] = dtype
-        if name is not None:
-            config["name"] = name
-        config.pop("trainable", None)
-        twin = TransformerNet.from_config(config)
-        twin.build()
+        overrides = {"dtype": dtype, "name": name}
+        twin = self._sibling(**{k: v for k, v in overrides.items() if v is not None})
         twin.set_weights(self.get_weights())
         return twin
+
+    def _sibling(self, **overrides):
+        """A new, built network from this one's config with `overrides`."""
+        self.build()
+        config = self.get_config()
+        config.update(overrides)
+        config.pop("trainable", None)
+        sibling = TransformerNet.from_config(config)
+        sibling.build()
+        return sibling
 
     def single_style(self, style, name=None):
         """One style of a multi-style network as a single-style network: the
@@ -224,12 +227,7 @@ class TransformerNet(keras.Model):
                 f"received style={style!r}."
             )
         row = self.style_names.index(style)
-        self.build()
-        config = self.get_config()
-        config.update(name=name or style, style_names=None)
-        config.pop("trainable", None)
-        single = TransformerNet.from_config(config)
-        single.build()
+        single = self._sibling(name=name or style, style_names=None)
         values = [np.asarray(v.numpy()) for v in self._params]
         for key, i in self._param_index.items():
             if key.endswith(("/scale", "/offset")):

@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_styles import content_split  # noqa: E402
+from train_styles import held_out_photos  # noqa: E402
 
 from keras_style_aug import styles as registry  # noqa: E402
 from keras_style_aug.networks import architecture  # noqa: E402
@@ -98,7 +98,7 @@ def main():
     parser.add_argument("--photos", type=int, default=8)
     parser.add_argument("--output", default=None)
     args = parser.parse_args()
-    _, photos = content_split(256, args.photos)
+    photos = held_out_photos(256, args.photos)
     lines = [
         "# White blobs and instance-norm spikes",
         "",

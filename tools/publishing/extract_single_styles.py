@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from train_styles import PAINTINGS  # noqa: E402
 from train_styles import WEIGHTS  # noqa: E402
-from train_styles import content_split  # noqa: E402
+from train_styles import held_out_photos  # noqa: E402
 from train_styles import write_report  # noqa: E402
 
 from keras_style_aug.assets import asset_path  # noqa: E402
@@ -48,7 +48,7 @@ def main():
     multi = TransformerNet.from_weights_file(
         WEIGHTS / source["file"], name=SOURCE, style_names=source["styles"]
     )
-    _, held_out = content_split(SIZE, 20)
+    held_out = held_out_photos(SIZE, 20)
     for name in SINGLES:
         net = multi.single_style(name)
         path = WEIGHTS / f"{name}.weights.h5"

@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from train_styles import PAINTINGS  # noqa: E402
 from train_styles import WEIGHTS  # noqa: E402
 from train_styles import content_split  # noqa: E402
+from train_styles import held_out_photos  # noqa: E402
 from train_styles import write_report  # noqa: E402
 
 from keras_style_aug import styles as registry  # noqa: E402
@@ -126,7 +127,7 @@ def write_sheet(net, images, path):
 def evaluate(args):
     """Held-out losses per style: multi-style networks against the shipped
     single-style ones, on the same photos at the same size."""
-    _, held_out = content_split(args.eval_size, args.eval_images)
+    held_out = held_out_photos(args.eval_size, args.eval_images)
     report = {
         "images": f"{len(held_out)} BSDS500 test photos, {args.eval_size}px",
         "styles": {},

@@ -39,11 +39,17 @@ def content_split(size, eval_images):
     """BSDS500 train+val photos for training, the first test photos held out."""
     files = sorted(asset_path("content", "bsds500").iterdir())
     train = [p for p in files if not p.name.startswith("test_")]
-    test = [p for p in files if p.name.startswith("test_")][:eval_images]
-    return tuple(
-        np.stack([load_image(p, size=size, crop=True) for p in paths])
-        for paths in (train, test)
-    )
+    return _stack(train, size), held_out_photos(size, eval_images)
+
+
+def held_out_photos(size, count):
+    """The first `count` BSDS500 test photos (never trained on), `size` px."""
+    files = sorted(asset_path("content", "bsds500").iterdir())
+    return _stack([p for p in files if p.name.startswith("test_")][:count], size)
+
+
+def _stack(paths, size):
+    return np.stack([load_image(p, size=size, crop=True) for p in paths])
 
 
 def train_style(name, args, content, held_out):
