@@ -16,6 +16,7 @@ from keras_style_aug.benchmark.network_suites import layouts
 from keras_style_aug.benchmark.network_suites import mixed_batches
 from keras_style_aug.benchmark.network_suites import presets
 from keras_style_aug.benchmark.network_suites import rate_cost
+from keras_style_aug.benchmark.network_suites import stages
 from keras_style_aug.benchmark.network_suites import table1_latency
 from keras_style_aug.benchmark.network_suites import throughput
 from keras_style_aug.benchmark.training_suites import tfdata_vs_model
@@ -30,6 +31,7 @@ SUITES = (
     "throughput",
     "layouts",
     "presets",
+    "stages",
     "mixed_batches",
     "rate_cost",
     "training_overhead",
@@ -75,6 +77,7 @@ def run(
             for row in layouts(net, [batch], size=size, policy=p, repeats=repeats)
         ],
         "presets": lambda: presets(batch, size=size, policy=policy, repeats=repeats),
+        "stages": lambda: stages(net, batch, size=size, policy=policy, repeats=repeats),
         "mixed_batches": lambda: mixed_batches(
             TransformerNet(  # six styles in the first network's architecture
                 filters=net.filters,

@@ -1,13 +1,16 @@
 """Suites that time the style network alone or the layer alone: the paper's
 Table 1, batched throughput, the plain against the phase layout, `lite`
-against `full`, mixed-style batches, and the cost of `rate`."""
+against `full`, where the time goes (`stages`), mixed-style batches, and the
+cost of `rate`."""
 
 import statistics
+from unittest import mock
 
 import keras
 import numpy as np
 
 from keras_style_aug.benchmark.timing import Stylize
+from keras_style_aug.benchmark.timing import compile_fn
 from keras_style_aug.benchmark.timing import device_seconds
 from keras_style_aug.benchmark.timing import forward_fn
 from keras_style_aug.benchmark.timing import images_01
@@ -15,6 +18,7 @@ from keras_style_aug.benchmark.timing import median_seconds
 from keras_style_aug.benchmark.timing import random_images
 from keras_style_aug.layers import RandomStyleTransfer
 from keras_style_aug.networks import TransformerNet
+from keras_style_aug.networks import phase_layout
 
 # The paper's Table 1: seconds per image for style models 1-5.
 PAPER_TABLE1 = {
@@ -145,6 +149,88 @@ def presets(batch, size=224, policy="float32", repeats=5):
         )
     for row in rows:
         row["relative_to_full"] = row["images_per_s"] / rows[0]["images_per_s"]
+    return rows
+
+
+def _norm_parameters(b, scale, offset, style_weights, n, c):
+    if style_weights is not None:
+        scale = b.numpy.matmul(style_weights, scale)
+        offset = b.numpy.matmul(style_weights, offset)
+    return (
+        b.numpy.reshape(scale, (-1, 1, 1, 1, c)),
+        b.numpy.reshape(offset, (-1, 1, 1, 1, c)),
+    )
+
+
+def one_pass_norm(b, x, scale, offset, style_weights, phases=1, relu=True):
+    """Instance norm with the mean and mean square in one float32 pass and
+    scale and offset folded into one multiply-add on `x`'s dtype."""
+    n, h, w, c4 = b.shape(x)
+    c = c4 // phases
+    x = b.numpy.reshape(x, (n, h, w, phases, c))
+    x32 = b.cast(x, "float32")
+    mean = b.numpy.mean(x32, axis=(1, 2, 3), keepdims=True)
+    square = b.numpy.mean(b.numpy.square(x32), axis=(1, 2, 3), keepdims=True)
+    var = b.numpy.maximum(square - b.numpy.square(mean), 0.0)
+    scale, offset = _norm_parameters(b, scale, offset, style_weights, n, c)
+    gain = scale / b.numpy.sqrt(var + phase_layout._EPSILON)
+    y = x * b.cast(gain, x.dtype) + b.cast(offset - mean * gain, x.dtype)
+    if relu:
+        y = b.nn.relu(y)
+    return b.numpy.reshape(y, (n, h, w, c4))
+
+
+def _affine_only(b, x, scale, offset, style_weights, phases=1, relu=True):
+    n, h, w, c4 = b.shape(x)
+    c = c4 // phases
+    scale, offset = _norm_parameters(b, scale, offset, style_weights, n, c)
+    y = b.numpy.reshape(x, (n, h, w, phases, c))
+    y = y * b.cast(scale, x.dtype) + b.cast(offset, x.dtype)
+    y = b.nn.relu(y) if relu else y
+    return b.numpy.reshape(y, (n, h, w, c4))
+
+
+def _relu_only(b, x, scale, offset, style_weights, phases=1, relu=True):
+    return b.nn.relu(x) if relu else x
+
+
+# Ablations of the phase layout's instance norm, to see where the time goes.
+NORM_VARIANTS = {
+    "as shipped": phase_layout.instance_norm,
+    "one-pass statistics, folded affine": one_pass_norm,
+    "no statistics (affine only)": _affine_only,
+    "no norm (ReLU only)": _relu_only,
+}
+
+
+def stages(net, batch, size=224, policy="float32", repeats=5):
+    """Where the network's time goes, by ablation: the phase layout as
+    shipped, with a one-pass instance norm, with the norm's statistics left
+    out, and with no norm at all (the convolutions and padding). The last
+    two compute other functions; they bound what a faster norm can gain.
+    `max_abs_diff` compares outputs in [0, 1] with the shipped norm's."""
+    twin = net.clone(dtype=policy)
+    x = images_01(batch, size, policy)
+    weights = twin.style_weights(0, batch) if twin.is_multi_style else None
+    fn = forward_fn(twin, "phase", weights)
+    rows, reference = [], None
+    for variant, norm in NORM_VARIANTS.items():
+        with mock.patch.object(phase_layout, "instance_norm", norm):
+            seconds = device_seconds(fn, [x], repeats)
+            out = compile_fn(fn)(x)  # traced afresh, with this norm
+        out = keras.ops.convert_to_numpy(keras.ops.cast(out, "float32"))
+        reference = out if reference is None else reference
+        rows.append(
+            {
+                "variant": variant,
+                "policy": policy,
+                "batch": batch,
+                "images_per_s": batch / seconds,
+                "max_abs_diff": float(np.abs(out - reference).max()),
+            }
+        )
+    for row in rows:
+        row["relative_to_shipped"] = row["images_per_s"] / rows[0]["images_per_s"]
     return rows
 
 

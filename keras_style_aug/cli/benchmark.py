@@ -14,6 +14,7 @@ SUITES = (
     "throughput",
     "layouts",
     "presets",
+    "stages",
     "mixed_batches",
     "rate_cost",
     "training_overhead",

@@ -13,6 +13,12 @@ checkpoint, and a rerun with other settings is refused with what differs.
 The result is ``<output_dir>/NAME.weights.h5`` plus ``NAME.json``, its entry for
 ``weights/manifest.json``.
 
+With ``teacher`` (a trained network with the same styles) the network also
+learns to reproduce the teacher's outputs: distillation, e.g. a fast ``lite``
+network from a ``full`` one. ``teacher_weight`` weighs the mean squared pixel
+difference to the teacher's output; with ``content_weight=style_weight=0`` the
+VGG-19 pass is skipped and the teacher alone is the target.
+
 Example (random VGG weights and 8 steps keep it quick and offline; a dict
 of paintings, `{"a": style, "b": other}`, trains one multi-style network):
 
@@ -38,6 +44,7 @@ import keras
 import numpy as np
 
 from keras_style_aug.losses import PerceptualLoss
+from keras_style_aug.losses.perceptual import total_variation
 from keras_style_aug.networks import TransformerNet
 from keras_style_aug.networks.weights_io import save_weights_float16
 from keras_style_aug.styles.registry import sha256
@@ -60,16 +67,32 @@ DEFAULT_STYLE_WEIGHT = 1e-4
 DEFAULT_TV_WEIGHT = 1e4
 
 
-class _StyleModel(keras.Model):
-    """The transformation network, trained against a fixed perceptual loss."""
+class _Frozen:
+    """A network called without being tracked: its weights stay out of the
+    trained model's variables and checkpoints, and get no gradient."""
 
-    def __init__(self, net, loss, **kwargs):
+    def __init__(self, net):
+        self.net = net
+
+    def __call__(self, images, styles):
+        out = self.net(images) if styles is None else self.net(images, style=styles)
+        return keras.ops.stop_gradient(out)
+
+
+class _StyleModel(keras.Model):
+    """The transformation network, trained against a fixed perceptual loss
+    and, with a teacher, against the teacher's outputs."""
+
+    def __init__(self, net, loss, teacher=None, teacher_weight=0.0, **kwargs):
         super().__init__(**kwargs)
         self.net = net
         self._perceptual = loss  # plain object: VGG weights stay out of checkpoints
-        self.trackers = {
-            k: keras.metrics.Mean(name=f"{k}_loss") for k in ("content", "style", "tv")
-        }
+        self._vgg_terms = loss.content_weight > 0 or loss.style_weight > 0
+        self._teacher = _Frozen(teacher) if teacher is not None else None
+        self._teacher_weight = float(teacher_weight)
+        terms = ("content", "style", "tv") if self._vgg_terms else ("tv",)
+        terms += ("teacher",) if teacher is not None else ()
+        self.trackers = {k: keras.metrics.Mean(name=f"{k}_loss") for k in terms}
 
     def call(self, inputs):
         if isinstance(inputs, dict):  # multi-style: images and style indices
@@ -79,10 +102,23 @@ class _StyleModel(keras.Model):
     def compute_loss(
         self, x=None, y=None, y_pred=None, sample_weight=None, training=True
     ):
-        if isinstance(x, dict):
-            losses = self._perceptual(y_pred, x["images"], x["styles"])
-        else:
-            losses = self._perceptual(y_pred, x)
+        images, styles = (
+            (x["images"], x["styles"]) if isinstance(x, dict) else (x, None)
+        )
+        if self._vgg_terms:
+            losses = dict(self._perceptual(y_pred, images, styles))
+        else:  # distillation alone: no VGG pass
+            tv = total_variation(y_pred, self._perceptual.value_range)
+            losses = {"tv": tv, "total": self._perceptual.tv_weight * tv}
+        if self._teacher is not None:
+            target = self._teacher(images, styles)
+            losses["teacher"] = keras.ops.mean(
+                keras.ops.square(
+                    keras.ops.cast(y_pred, "float32")
+                    - keras.ops.cast(target, "float32")
+                )
+            )
+            losses["total"] = losses["total"] + self._teacher_weight * losses["teacher"]
         for key, tracker in self.trackers.items():
             tracker.update_state(losses[key])
         return losses["total"]
@@ -120,6 +156,16 @@ class StyleTrainer:
         time_limit_s: stop after this many seconds of this run's training
             (e.g. a GPU lease) and save what was trained; the result's
             `steps` records the steps actually done. `None`: run all steps.
+        teacher: a trained `TransformerNet` with the same `style_names` and
+            `value_range`, whose outputs the network learns to reproduce
+            (distillation), or `None`.
+        teacher_weight: weight of the mean squared difference to the
+            teacher's output, in `value_range` pixel units. The default, 30,
+            gives about 4e4 at the shipped `paintings6_lite`'s distance from
+            `paintings6` (RMS 35 of 255), a fifth of a trained network's
+            perceptual loss with the default weights, so the style loss stays
+            in charge. The teacher alone (content and style weights 0) blurs:
+            see `results/blobs/RESULTS.md`.
     """
 
     def __init__(
@@ -144,6 +190,8 @@ class StyleTrainer:
         seed=0,
         verbose="auto",
         time_limit_s=None,
+        teacher=None,
+        teacher_weight=30.0,
     ):
         if steps < 1 or batch_size < 1 or checkpoint_every < 1:
             raise ValueError(
@@ -187,6 +235,8 @@ class StyleTrainer:
                 f"`style_image` gives {self.style_names}. Build the network "
                 "with style_names matching the style images' keys."
             )
+        self.teacher = self._check_teacher(teacher, teacher_weight)
+        self.teacher_weight = float(teacher_weight)
         self.loss = PerceptualLoss(
             self.style_image,
             content_layers=content_layers,
@@ -213,7 +263,40 @@ class StyleTrainer:
         }
         if self.style_names:
             self.settings["styles"] = self.style_names
+        if self.teacher is not None:
+            self.settings["teacher"] = {
+                "name": self.teacher.name,
+                "weights_sha256": _weights_sha256(self.teacher),
+            }
+            self.settings["teacher_weight"] = self.teacher_weight
         self.batches, self.samples = self._content(content, sample_images)
+
+    def _check_teacher(self, teacher, teacher_weight):
+        if teacher is None:
+            return None
+        if not isinstance(teacher, TransformerNet):
+            raise ValueError(
+                "`teacher` must be a trained TransformerNet, e.g. "
+                f"keras_style_aug.styles.load('paintings6'); received {teacher!r}."
+            )
+        if list(teacher.style_names or []) != list(self.style_names or []):
+            raise ValueError(
+                f"`teacher` holds styles {teacher.style_names}, but "
+                f"`style_image` gives {self.style_names}: a teacher must hold "
+                "the same styles in the same order."
+            )
+        if teacher.value_range != self.net.value_range:
+            raise ValueError(
+                f"`teacher` works in value_range {teacher.value_range}, the "
+                f"network in {self.net.value_range}; build both with the same "
+                "value_range."
+            )
+        if not teacher_weight > 0:
+            raise ValueError(
+                "`teacher_weight` must be > 0 with a teacher; received "
+                f"{teacher_weight}."
+            )
+        return teacher
 
     def _style(self, image):
         """(path or None, float32 array) of one style image."""
@@ -262,7 +345,13 @@ class StyleTrainer:
     def fit(self, callbacks=()):
         """Trains (or resumes), saves the network and returns its manifest entry."""
         self.output_dir.mkdir(parents=True, exist_ok=True)
-        model = _StyleModel(self.net, self.loss, name="style_model")
+        model = _StyleModel(
+            self.net,
+            self.loss,
+            teacher=self.teacher,
+            teacher_weight=self.teacher_weight,
+            name="style_model",
+        )
         model.compile(optimizer=keras.optimizers.Adam(self.learning_rate))
         first = self.samples[:1]
         if self.style_names:
@@ -288,12 +377,8 @@ class StyleTrainer:
         steps_done = int(keras.ops.convert_to_numpy(model.optimizer.iterations))
         self.settings["steps"] = steps_done
         logs = history.history
-        final = {
-            "content": float(logs["content_loss"][-1]),
-            "style": float(logs["style_loss"][-1]),
-            "tv": float(logs["tv_loss"][-1]),
-            "total": float(logs["loss"][-1]),
-        }
+        final = {key: float(logs[f"{key}_loss"][-1]) for key in model.trackers}
+        final["total"] = float(logs["loss"][-1])
         return self.save(final, clock.total)
 
     def fingerprint(self):
@@ -342,3 +427,11 @@ class StyleTrainer:
                 for i, name in enumerate(self.style_names)
             }
         return evaluate_losses(self.net, self.loss, images, batch_size)
+
+
+def _weights_sha256(net):
+    """Hash of a network's weights (a teacher's identity in checkpoints)."""
+    digest = hashlib.sha256()
+    for value in net.get_weights():
+        digest.update(np.ascontiguousarray(value, "float32").tobytes())
+    return digest.hexdigest()

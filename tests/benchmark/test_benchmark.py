@@ -43,6 +43,10 @@ def test_benchmark_cli_writes_every_suite(tmp_path, capsys):
     assert [r["networks"] for r in rows if r["rate"] == 0.5] == [1, 2, 3]
     full, lite = results["presets"]
     assert lite["parameters"] < full["parameters"] / 4
+    stages = {r["variant"]: r["max_abs_diff"] for r in results["stages"]}
+    assert stages["as shipped"] == 0.0
+    assert stages["one-pass statistics, folded affine"] < 1e-4  # same function
+    assert stages["no norm (ReLU only)"] > 1e-2  # an ablation, not the network
     mixed = {r["set-up"]: r for r in results["mixed_batches"]}
     separate = mixed[
         "6 separate networks, a random one per image (RandomStyleTransfer)"

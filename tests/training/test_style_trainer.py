@@ -235,3 +235,58 @@ def test_a_checkpoint_cut_short_falls_back_or_says_what_to_do(tmp_path):
     latest.write_bytes(latest.read_bytes()[:500])
     with pytest.raises(ValueError, match="cannot be read.*Delete"):
         tiny_trainer(tmp_path, steps=9, checkpoint_every=3).fit()
+
+
+def toy_teacher(names=None):
+    keras.utils.set_random_seed(7)
+    teacher = TransformerNet(
+        filters=(8, 16, 16), residual_blocks=1, name="teacher", style_names=names
+    )
+    teacher.build()
+    return teacher
+
+
+def test_distillation_alone_moves_the_network_to_its_teacher(tmp_path, monkeypatch):
+    styles = {"a": STYLE, "b": 255 - STYLE}
+    teacher = toy_teacher(list(styles))
+    frozen = [w.copy() for w in teacher.get_weights()]
+    trainer = tiny_trainer(
+        tmp_path,
+        steps=30,
+        style=styles,
+        learning_rate=1e-2,
+        content_weight=0.0,
+        style_weight=0.0,
+        teacher=teacher,
+    )
+    # With content and style weights 0 the VGG-19 pass is skipped.
+    monkeypatch.setattr(trainer.loss, "features", None)
+    x = CONTENT.astype("float32")
+
+    def distance():
+        return np.mean(
+            [
+                np.mean(np.square(trainer.net(x, style=s) - teacher(x, style=s)))
+                for s in ("a", "b")
+            ]
+        )
+
+    before = distance()
+    entry = trainer.fit()
+    assert distance() < 0.75 * before
+    assert set(entry["final_losses"]) == {"teacher", "tv", "total"}
+    assert entry["teacher"]["name"] == "teacher" and entry["teacher_weight"] == 30.0
+    for kept, now in zip(frozen, teacher.get_weights()):
+        np.testing.assert_array_equal(kept, now)  # the teacher is not trained
+
+
+def test_teacher_with_perceptual_loss_and_bad_teachers(tmp_path):
+    trainer = tiny_trainer(tmp_path, steps=2, teacher=toy_teacher())
+    entry = trainer.fit()
+    assert set(entry["final_losses"]) == {"content", "style", "tv", "teacher", "total"}
+    with pytest.raises(ValueError, match="`teacher` holds styles"):
+        tiny_trainer(tmp_path, steps=2, teacher=toy_teacher(["a", "b"]))
+    with pytest.raises(ValueError, match="`teacher` must be a trained TransformerNet"):
+        tiny_trainer(tmp_path, steps=2, teacher="paintings6")
+    with pytest.raises(ValueError, match="`teacher_weight` must be > 0"):
+        tiny_trainer(tmp_path, steps=2, teacher=toy_teacher(), teacher_weight=0)

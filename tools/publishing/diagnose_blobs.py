@@ -55,6 +55,12 @@ def near_spikes(mask, white, radius=8):
     return float((white & grown).sum() / max(white.sum(), 1)), float(grown.mean())
 
 
+def added_white(photo01, stylized01):
+    """Mask of the nearly white pixels (every channel above 0.95) a network
+    adds: white in its `(H, W, 3)` output in [0, 1], not in the photo."""
+    return (stylized01.min(-1) > 0.95) & ~(photo01.min(-1) > 0.95)
+
+
 def stage_names(net):
     names = [
         layer
@@ -83,7 +89,7 @@ def diagnose(net, photos):
             weights = net.style_weights(0, 1) if net.is_multi_style else None
             y = np.asarray(net.stylize_01(x, style_weights=weights, layout="plain"))
             per_photo.append([r[:2] for r in records])
-            white = (y[0].min(-1) > 0.95) & ~(x[0].min(-1) > 0.95)
+            white = added_white(x[0], y[0])
             added.append(float(white.mean()))
             at_spikes.append(near_spikes(records[-1][2], white))
     finally:

@@ -192,8 +192,12 @@ def multi_style_report(multis):
                 if "steps_before_restart" in e
                 else ""
             )
+            + distillation_note(e)
             + f". Sheet: ![{name}]({name}_sheet.png)"
         )
+    for name, e in multis.items():
+        if "distilled_from" in e:
+            lines += distillation_table(name, e)
     evaluation = next(iter(multis.values())).get("evaluation", {})
     for size, ev in sorted(evaluation.items(), key=lambda kv: -int(kv[0])):
         columns = [
@@ -224,6 +228,61 @@ def multi_style_report(multis):
                 + f" | {row['identity']['style'] / 1e9:.1f} |"
             )
     return lines
+
+
+def distillation_note(e):
+    if "distilled_from" not in e:
+        return ""
+    start = e["initialized_from"]
+    return (
+        f", distilled from `{e['distilled_from']}` (its outputs as targets, "
+        f"teacher weight {e['teacher_weight']:g}, content weight "
+        f"{e['content_weight']:g}, style weight {e['style_weight']:g}; "
+        f"{e['content']}), starting "
+        f"from the network trained with the style loss alone ({start['steps']} "
+        f"steps of batch {start['batch_size']} at {start['image_size']} px, "
+        f"{start['backend']} / {start['device']}, {start['wall_time_s']:.0f} s)"
+    )
+
+
+def distillation_table(name, e):
+    """Per style: losses relative to the teacher's, the nearly white pixels
+    each network adds, and the RMS distance to the teacher (0..255)."""
+    teacher = e["distilled_from"]
+    lines = []
+    for size, ev in sorted(e["evaluation"].items(), key=lambda kv: -int(kv[0])):
+        rows = {k: v for k, v in ev.items() if k != "images"}
+        columns = [c for c in next(iter(rows.values())) if c != "identity"]
+        students = [c for c in columns if c != teacher]
+        lines += [
+            "",
+            f"`{name}` against its teacher `{teacher}` at {size} px "
+            f"({ev['images']}): content / style loss as a multiple of the "
+            "teacher's; nearly white pixels added (a photo's white not counted); "
+            "RMS distance to the teacher's output. Columns: "
+            + ", ".join(f"`{c}`" for c in students)
+            + ".",
+            "",
+            "| style | content | style | white added (teacher: students) "
+            "| RMS to teacher |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for style, row in rows.items():
+            lines.append(f"| {style} | " + _distillation_cells(row, teacher, students))
+    return lines
+
+
+def _distillation_cells(row, teacher, students):
+    base = row[teacher]
+    figures = [
+        [f"{row[c]['content'] / base['content']:.2f}x" for c in students],
+        [f"{row[c]['style'] / base['style']:.2f}x" for c in students],
+        [f"{row[c]['white_added']:.2%}" for c in students],
+        [f"{row[c]['teacher_mse'] ** 0.5:.1f}" for c in students],
+    ]
+    cells = [" / ".join(column) for column in figures]
+    cells[2] = f"{base['white_added']:.2%}: {cells[2]}"
+    return " | ".join(cells) + " |"
 
 
 def main():

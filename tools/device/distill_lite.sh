@@ -1,0 +1,20 @@
+#!/bin/bash
+# Issue #12 item 4 / #13: distil paintings6_lite from paintings6 on the GPU,
+# teacher outputs plus the perceptual loss, whole 256 px photos, starting from
+# the shipped lite network; then evaluate teacher, shipped and distilled lite
+# style by style (held-out losses, white pixels added, distance to the
+# teacher). Carries the `styles` part (prepare_carry.py), like call 2.
+# DISTILL_MIN minutes of training; results come back tarred under $OUT.
+set -u
+source tools/device/env.sh
+need .gpu/whl .gpu/assets/content .gpu/assets/styles .gpu/assets/weights/vgg19_imagenet_notop.weights.h5
+DISTILL_MIN=${DISTILL_MIN:-4.0}
+python3 tools/publishing/distill_lite.py --runs runs --crop 256 \
+  --crops-per-photo 1 --batch-size 16 --steps 20000 --learning-rate 5e-4 \
+  --checkpoint-every 500 --dtype-policy mixed_bfloat16 --teacher-weight 30 \
+  --time-limit-min "$DISTILL_MIN" 2>&1 | tee "$OUT/distill.log" | grep -v "^[IWE]0000"
+python3 tools/publishing/distill_lite.py --runs runs --evaluate 2>&1 \
+  | tee "$OUT/distill_evaluation.log" | grep -v "^[IWE]0000"
+tar czf "$OUT/paintings6_lite_distilled.tgz" --exclude checkpoint \
+  -C runs paintings6_lite_distilled
+ls -la "$OUT"

@@ -1,0 +1,150 @@
+"""Does the white-blob "droplet" come from instance norm's per-channel
+variance? Trains the same small network twice, from the same seed, on one
+painting: once with instance norm as shipped, once with each channel centred
+on its own mean but all channels of an image divided by one shared standard
+deviation (a channel can then be quiet without a spike to inflate its
+variance). Compares the white pixels each adds to held-out photos, the
+spikiness before the last norm and the held-out losses, and writes a contact
+sheet. The variant is patched in for this experiment only.
+
+    python tools/publishing/droplet_experiment.py --steps 800 \\
+        --output results/blobs/droplet_experiment
+"""
+
+import argparse
+import json
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from diagnose_blobs import diagnose  # noqa: E402
+from diagnose_blobs import stage_names  # noqa: E402
+from train_multi_style import VGG19  # noqa: E402
+from train_styles import PAINTINGS  # noqa: E402
+from train_styles import content_split  # noqa: E402
+from train_styles import held_out_photos  # noqa: E402
+
+from keras_style_aug.assets import asset_path  # noqa: E402
+from keras_style_aug.losses import PerceptualLoss  # noqa: E402
+from keras_style_aug.networks import phase_layout  # noqa: E402
+from keras_style_aug.networks import plain_layout  # noqa: E402
+from keras_style_aug.training import StyleTrainer  # noqa: E402
+from keras_style_aug.training.evaluation import evaluate_losses  # noqa: E402
+from keras_style_aug.utils.images import contact_sheet  # noqa: E402
+from keras_style_aug.utils.images import load_image  # noqa: E402
+from keras_style_aug.utils.images import save_image  # noqa: E402
+
+
+def shared_variance_norm(b, x, scale, offset, style_weights, phases=1, relu=True):
+    """`phase_layout.instance_norm` with one variance per image: each channel
+    is centred on its own mean, then every channel is divided by the
+    standard deviation of all of them."""
+    n, h, w, c4 = b.shape(x)
+    c = c4 // phases
+    x32 = b.numpy.reshape(b.cast(x, "float32"), (n, h, w, phases, c))
+    mean = b.numpy.mean(x32, axis=(1, 2, 3), keepdims=True)
+    var = b.numpy.mean(b.numpy.square(x32 - mean), axis=(1, 2, 3, 4), keepdims=True)
+    y = (x32 - mean) / b.numpy.sqrt(var + phase_layout._EPSILON)
+    if style_weights is not None:
+        scale = b.numpy.reshape(b.numpy.matmul(style_weights, scale), (n, 1, 1, 1, c))
+        offset = b.numpy.reshape(b.numpy.matmul(style_weights, offset), (n, 1, 1, 1, c))
+    y = y * scale + offset
+    if relu:
+        y = b.nn.relu(y)
+    return b.numpy.reshape(b.cast(y, x.dtype), (n, h, w, c4))
+
+
+VARIANTS = {
+    "instance norm": phase_layout.instance_norm,
+    "shared variance": shared_variance_norm,
+}
+
+
+@contextmanager
+def norm(variant):
+    fn = VARIANTS[variant]
+    with mock.patch.object(phase_layout, "instance_norm", fn):
+        with mock.patch.object(plain_layout, "instance_norm", fn):
+            yield
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--style", default="wave", choices=list(PAINTINGS))
+    parser.add_argument("--preset", default="lite", choices=["lite", "full"])
+    parser.add_argument("--steps", type=int, default=800)
+    parser.add_argument("--time-limit-min", type=float, default=None)
+    parser.add_argument("--image-size", type=int, default=128)
+    parser.add_argument("--batch-size", type=int, default=4)
+    parser.add_argument("--style-weight", type=float, default=5e-5)
+    parser.add_argument("--photos", type=int, default=8)
+    parser.add_argument("--variants", nargs="+", default=list(VARIANTS))
+    parser.add_argument("--output", default="runs/droplet_experiment")
+    args = parser.parse_args()
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    content, _ = content_split(args.image_size, 1)
+    photos = held_out_photos(256, args.photos)
+    painting = asset_path("styles", PAINTINGS[args.style])
+    loss_256 = PerceptualLoss(
+        load_image(painting, size=256), vgg_weights=str(asset_path(*VGG19))
+    )
+    report, columns = {}, [list(photos[:4])]
+    for variant in args.variants:
+        started = time.time()
+        with norm(variant):
+            trainer = StyleTrainer(
+                painting,
+                content,
+                name=args.style,
+                network=args.preset,
+                image_size=args.image_size,
+                batch_size=args.batch_size,
+                steps=args.steps,
+                style_weight=args.style_weight,
+                vgg_weights=str(asset_path(*VGG19)),
+                output_dir=out / variant.replace(" ", "_"),
+                sample_images=photos[:4],
+                checkpoint_every=100,
+                verbose=2,
+                time_limit_s=args.time_limit_min * 60 if args.time_limit_min else None,
+            )
+            entry = trainer.fit()
+            stages, added, at_spikes = diagnose(trainer.net, photos)
+            losses = evaluate_losses(trainer.net, loss_256, photos)
+            stylized = np.asarray(trainer.net(photos[:4].astype("float32")))
+        report[variant] = {
+            "steps": entry["steps"],
+            "wall_time_s": round(time.time() - started, 1),
+            "white_added": added,
+            "white_at_spikes": at_spikes[0],
+            "spike_area": at_spikes[1],
+            "last_stage": dict(zip(("max_z", "top1_energy"), stages[-1])),
+            "stages": {
+                name: {"max_z": z, "top1_energy": top}
+                for name, (z, top) in zip(stage_names(trainer.net), stages)
+            },
+            "held_out_256": losses["stylized"],
+        }
+        columns.append(list(stylized))
+        print(variant, json.dumps(report[variant]), flush=True)
+        (out / "report.json").write_text(
+            json.dumps({"settings": vars(args), "variants": report}, indent=2) + "\n"
+        )
+    sheet = contact_sheet(
+        [list(c) for c in zip(*columns)],
+        column_labels=["photo", *args.variants],
+        cell=192,
+    )
+    save_image(sheet, out / "sheet.png")
+    print(f"wrote {out / 'report.json'} and {out / 'sheet.png'}")
+
+
+if __name__ == "__main__":
+    main()
