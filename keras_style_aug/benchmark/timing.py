@@ -55,11 +55,12 @@ def compile_fn(fn):
     return fn
 
 
-def device_seconds(fn, inputs, repeats=5, warmup=2):
+def device_seconds(fn, inputs, repeats=5, warmup=2, compile=True):
     """Median time of compiled `fn(*inputs)` with inputs already on the
-    device; only one element of the result is copied back to synchronise."""
+    device; only one element of the result is copied back to synchronise.
+    `compile=False`: `fn` is compiled already (`compile_fn`)."""
     inputs = [keras.ops.convert_to_tensor(x) for x in inputs]
-    compiled = compile_fn(fn)
+    compiled = compile_fn(fn) if compile else fn
 
     def once():
         out = compiled(*inputs)

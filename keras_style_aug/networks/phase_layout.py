@@ -147,6 +147,17 @@ def pad_reflect_phases(b, x):
     return b.numpy.concatenate(planes, axis=-1)
 
 
+def style_affine(b, scale, offset, style_weights, channels):
+    """The norm's scale and offset, shaped `(N or 1, 1, 1, 1, C)` to
+    broadcast over `(N, H, W, phases, C)`: each image's mix of the style rows
+    (conditional instance norm, `(S, C)` rows) or the single-style `(C,)`."""
+    if style_weights is not None:
+        scale = b.numpy.matmul(style_weights, scale)
+        offset = b.numpy.matmul(style_weights, offset)
+    shape = (-1, 1, 1, 1, channels)
+    return b.numpy.reshape(scale, shape), b.numpy.reshape(offset, shape)
+
+
 def instance_norm(b, x, scale, offset, style_weights, phases=1, relu=True):
     """Instance normalization over positions (and phases) of each channel,
     then the (per-style) scale and offset; statistics in float32."""
@@ -156,9 +167,7 @@ def instance_norm(b, x, scale, offset, style_weights, phases=1, relu=True):
     mean = b.numpy.mean(x32, axis=(1, 2, 3), keepdims=True)
     var = b.numpy.mean(b.numpy.square(x32 - mean), axis=(1, 2, 3), keepdims=True)
     y = (x32 - mean) / b.numpy.sqrt(var + _EPSILON)
-    if style_weights is not None:  # conditional instance norm: (S, C) rows
-        scale = b.numpy.reshape(b.numpy.matmul(style_weights, scale), (n, 1, 1, 1, c))
-        offset = b.numpy.reshape(b.numpy.matmul(style_weights, offset), (n, 1, 1, 1, c))
+    scale, offset = style_affine(b, scale, offset, style_weights, c)
     y = y * scale + offset
     if relu:
         y = b.nn.relu(y)

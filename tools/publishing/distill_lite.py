@@ -110,8 +110,8 @@ def train(args):
 def style_rows(networks, size, args):
     """Per style and network: held-out content and style losses, the share of
     nearly white pixels added and the mean squared distance to the teacher."""
-    photos = held_out_photos(size, args.eval_images)
-    x01 = photos.astype("float32") / 255.0
+    photos = held_out_photos(size, args.eval_images).astype("float32")
+    x01 = photos / 255.0
     teacher = networks[TEACHER]
     rows = {}
     for style in teacher.style_names:
@@ -119,12 +119,15 @@ def style_rows(networks, size, args):
             load_image(asset_path("styles", PAINTINGS[style]), size=size),
             vgg_weights=str(asset_path(*VGG19)),
         )
-        target = np.asarray(teacher(photos.astype("float32"), style=style))
+        outputs = {
+            name: np.asarray(net(photos, style=style)) for name, net in networks.items()
+        }
+        target = outputs[TEACHER]
         row = {}
         for name, net in networks.items():
+            y = outputs[name]
             index = list(net.style_names).index(style)
-            result = evaluate_losses(net, loss, photos, style=index)
-            y = np.asarray(net(photos.astype("float32"), style=style))
+            result = evaluate_losses(net, loss, photos, style=index, stylized=y)
             white = [added_white(a, b / 255.0).mean() for a, b in zip(x01, y)]
             row[name] = {
                 **result["stylized"],

@@ -51,9 +51,7 @@ def shared_variance_norm(b, x, scale, offset, style_weights, phases=1, relu=True
     mean = b.numpy.mean(x32, axis=(1, 2, 3), keepdims=True)
     var = b.numpy.mean(b.numpy.square(x32 - mean), axis=(1, 2, 3, 4), keepdims=True)
     y = (x32 - mean) / b.numpy.sqrt(var + phase_layout._EPSILON)
-    if style_weights is not None:
-        scale = b.numpy.reshape(b.numpy.matmul(style_weights, scale), (n, 1, 1, 1, c))
-        offset = b.numpy.reshape(b.numpy.matmul(style_weights, offset), (n, 1, 1, 1, c))
+    scale, offset = phase_layout.style_affine(b, scale, offset, style_weights, c)
     y = y * scale + offset
     if relu:
         y = b.nn.relu(y)
