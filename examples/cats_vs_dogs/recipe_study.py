@@ -47,6 +47,9 @@ VARIANTS = {
     "style, 1 painting": ("style (on the fly)", {"styles": 1}),
     "style, Grad-CAM per class": ("style (on the fly)", {}),
     "style + flip": ("style + flip", {}),
+    "style + flip rate 0.25": ("style + flip", {"rate": 0.25}),
+    "style + flip strength 0.5-1": ("style + flip", {"strength": (0.5, 1.0)}),
+    "style + flip mix 0.5": ("style + flip", {"mix": 0.5}),
     "style offline 2x": ("style (offline 2x)", {}),
     "pan+crop": ("pan+crop", {}),
 }
@@ -96,6 +99,42 @@ def timing_table(rows):
         seconds = [r["seconds"] for r in rows if (r["setting"], r["method"]) == key]
         later = f"{np.median(seconds[1:]):.1f}" if len(seconds) > 1 else "-"
         lines.append(f"| {key[0]} | {key[1]} | {seconds[0]:.1f} | {later} |")
+    return "\n".join(lines)
+
+
+PAIRED_COLUMNS = ("clean", "corruptions (mean)", "renderings (mean)", rx.UNSEEN_ART)
+
+
+def paired_table(rows, baseline="none"):
+    """Points gained over ``baseline`` by variant and setting, paired by seed
+    (each run minus the baseline's run of the same seed): mean ± std."""
+    reference = {
+        (r["setting"], r["seed"]): r["accuracy"]
+        for r in rows
+        if r["method"] == baseline
+    }
+    columns = [c for c in PAIRED_COLUMNS if rows and c in rows[0]["accuracy"]]
+    head = " | ".join(columns)
+    lines = ["", f"Difference from `{baseline}` in points, paired by seed, mean ± std:"]
+    lines += ["", f"| setting | variant | seeds | {head} |"]
+    lines.append("| --- " * (3 + len(columns)) + "|")
+    for setting, name in dict.fromkeys((r["setting"], r["method"]) for r in rows):
+        paired = [
+            (r["accuracy"], reference[setting, r["seed"]])
+            for r in rows
+            if (r["setting"], r["method"]) == (setting, name)
+            and (setting, r["seed"]) in reference
+        ]
+        if name == baseline or not paired:
+            continue
+        cells = []
+        for column in columns:
+            d = 100 * np.array([a[column] - b[column] for a, b in paired])
+            spread = f" ± {d.std(ddof=1):.1f}" if len(d) > 1 else ""
+            cells.append(f"{d.mean():+.1f}{spread}")
+        lines.append(
+            f"| {setting} | {name} | {len(paired)} | " + " | ".join(cells) + " |"
+        )
     return "\n".join(lines)
 
 
@@ -174,7 +213,7 @@ def write(rows, skipped, args, experiment, mapping, output, start):
         "Test accuracy in %, mean ± std over seeds."
     )
     rx.write_results(rows, output, header)
-    extra = timing_table(rows)
+    extra = paired_table(rows) + "\n" + timing_table(rows)
     if skipped:
         extra += "\n\nSkipped at the deadline: " + "; ".join(skipped) + "\n"
     with open(output / "results.md", "a") as f:

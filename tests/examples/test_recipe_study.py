@@ -71,7 +71,7 @@ def run_with_stand_in(tmp_path, monkeypatch, *extra):
 
 
 def test_runs_go_seed_by_seed_with_each_variants_settings(tmp_path, monkeypatch):
-    variants = ["none", "style rate 0.25", "style, 1 painting"]
+    variants = ["none", "style rate 0.25", "style, 1 painting", "style + flip mix 0.5"]
     study, experiment, rows = run_with_stand_in(
         tmp_path, monkeypatch, "--variants", *variants
     )
@@ -90,7 +90,33 @@ def test_runs_go_seed_by_seed_with_each_variants_settings(tmp_path, monkeypatch)
     method, _, _, mapping, style, _ = by_name["style, 1 painting"]
     assert method == "style (on the fly)" and mapping == {0: ["wave"], 1: ["wave"]}
     assert style["rate"] == 0.5
+    method, _, _, _, style, _ = by_name["style + flip mix 0.5"]
+    assert method == "style + flip" and style["mix"] == 0.5 and style["rate"] == 0.5
     assert "| full | style rate 0.25 |" in (tmp_path / "results.md").read_text()
+
+
+def test_gains_are_paired_by_seed(tmp_path, monkeypatch):
+    study, _, rows = run_with_stand_in(
+        tmp_path, monkeypatch, "--variants", "none", "style"
+    )
+    clean = {
+        (r["setting"], r["method"], r["seed"]): r["accuracy"]["clean"] for r in rows
+    }
+    gains = [
+        100 * (clean["full", "style", s] - clean["full", "none", s]) for s in (0, 1)
+    ]
+    line = next(
+        x
+        for x in study.paired_table(rows).splitlines()
+        if x.startswith("| full | style |")
+    )
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    assert cells[2] == "2"  # seeds
+    mean, std = (float(v) for v in cells[3].split(" ± "))
+    assert mean == pytest.approx(sum(gains) / 2, abs=0.05)
+    assert std == pytest.approx(abs(gains[0] - gains[1]) / 2**0.5, abs=0.05)
+    assert "| none |" not in study.paired_table(rows)
+    assert "paired by seed" in (tmp_path / "results.md").read_text()
 
 
 def test_a_deadline_skips_runs_and_lists_them(tmp_path, monkeypatch):

@@ -47,7 +47,7 @@ from keras_style_aug.training import StyleTrainer  # noqa: E402
 from keras_style_aug.training.evaluation import evaluate_losses  # noqa: E402
 from keras_style_aug.utils.images import load_image  # noqa: E402
 
-REPO = Path(__file__).resolve().parent.parent.parent
+REPO = Path(__file__).resolve().parents[2]
 TEACHER, STUDENT = "paintings6", "paintings6_lite"
 
 

@@ -39,7 +39,7 @@ from keras_style_aug.utils.images import contact_sheet  # noqa: E402
 from keras_style_aug.utils.images import load_image  # noqa: E402
 from keras_style_aug.utils.images import save_image  # noqa: E402
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 VGG19 = ("weights", "vgg19_imagenet_notop.weights.h5")
 # Mixes shown on the contact sheet: (label, {style: weight}).
 SHEET_MIXES = [
