@@ -10,7 +10,10 @@ A style name resolves, in order, to
    before it is cached.
 
 The shipped styles install with the package (``keras_style_aug/weights/``), so
-a wheel stylizes with no network access. Files of styles listed in
+a wheel stylizes with no network access. A manifest entry with ``taken_from``
+and no file of its own is one style of that multi-style network
+(``TransformerNet.single_style``): ``wave`` is ``paintings6``'s wave row, the
+same outputs from the same file. Files of styles listed in
 ``weights/manifest.json`` are checked against their sha256 wherever they are
 found. A download has connect and read timeouts (``$KSA_DOWNLOAD_TIMEOUT``
 seconds, 30 by default), is written under a temporary name and renamed once
@@ -115,8 +118,14 @@ def style_name(path):
     return name
 
 
+def _source(entry):
+    """The multi-style network a shipped single style is taken out of."""
+    return entry.get("taken_from") if entry and "file" not in entry else None
+
+
 def resolve(name_or_path):
-    """Local path of a style's weights file, downloading it if need be."""
+    """Local path of a style's weights file, downloading it if need be (for a
+    style taken out of a multi-style network, that network's file)."""
     if _is_path(name_or_path):
         path = Path(name_or_path)
         if not path.is_file():
@@ -128,6 +137,8 @@ def resolve(name_or_path):
     name = str(name_or_path)
     entries = manifest()["styles"]
     entry = entries.get(name)
+    if _source(entry):
+        return resolve(_source(entry))
     filename = entry["file"] if entry else name + _WEIGHTS_SUFFIX
     folders = [_user_dir(), _bundled_weights_dir(), cache_dir()]
     for folder in folders:
@@ -223,12 +234,17 @@ def load(name_or_path):
     """A `TransformerNet` with the weights of a named style or weights file.
 
     A multi-style network (its manifest entry lists `styles`) comes back with
-    its `style_names`.
+    its `style_names`; a style taken out of one (`taken_from`) as a
+    single-style network.
 
     Args:
         name_or_path: a name from `available()` or a path to a `.weights.h5`
             file written by `TransformerNet.save_weights()` or `StyleTrainer`.
     """
+    if not _is_path(name_or_path):
+        source = _source(manifest()["styles"].get(str(name_or_path)))
+        if source:
+            return load(source).single_style(str(name_or_path))
     path = resolve(name_or_path)
     name = style_name(path) if _is_path(name_or_path) else str(name_or_path)
     entry = manifest()["styles"].get(name) or _sidecar_entry(path)

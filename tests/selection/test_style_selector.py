@@ -33,8 +33,11 @@ def test_selector_scores_styles_and_returns_a_usable_mapping(tmp_path, make_net)
     path = selector.plot(tmp_path / "fig8.png", class_names=["cat", "dog"])
     from PIL import Image
 
-    width, height = Image.open(path).size
-    assert width > 300 and height > 300
+    figure = Image.open(path)
+    assert figure.width > 300 and figure.height > 300
+    assert figure.mode == "P"  # 256 colours
+    colours = np.asarray(figure.convert("RGB")).reshape(-1, 3)
+    assert len(np.unique(colours, axis=0)) > 32  # photos and heatmaps, not blank
 
 
 def test_selector_errors(make_net):

@@ -166,12 +166,32 @@ def test_mismatched_file_names_the_style(tmp_path, make_net, fake_manifest):
 
 
 def test_shipped_manifest_matches_files():
-    manifest = styles.manifest()
+    entries = styles.manifest()["styles"]
     folder = registry._bundled_weights_dir()
-    for name, entry in manifest["styles"].items():
+    for name, entry in entries.items():
+        if "taken_from" in entry:  # no file: a row of a multi-style network
+            assert "file" not in entry, name
+            assert name in entries[entry["taken_from"]]["styles"], name
+            continue
         path = folder / entry["file"]
         assert path.is_file(), f"{name}: {path} missing"
         assert registry.sha256(path) == entry["sha256"], name
+
+
+def test_a_style_taken_out_of_a_network_stylizes_as_its_row():
+    (name, source), *_ = (
+        (n, e["taken_from"])
+        for n, e in styles.manifest()["styles"].items()
+        if "taken_from" in e
+    )
+    single, multi = styles.load(name), styles.load(source)
+    assert single.name == name and single.style_names is None
+    assert registry.resolve(name) == registry.resolve(source)
+    x = np.random.default_rng(1).uniform(0, 255, (2, 24, 24, 3)).astype("float32")
+    expected = np.asarray(multi(x, style=name))
+    np.testing.assert_array_equal(np.asarray(single(x)), expected)
+    other = next(s for s in multi.style_names if s != name)
+    assert np.abs(np.asarray(multi(x, style=other)) - expected).mean() > 1
 
 
 def test_every_shipped_style_changes_an_image():

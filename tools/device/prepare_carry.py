@@ -46,7 +46,12 @@ PARTS = {
     "styles": [".gpu/assets/styles", ".gpu/assets/content", f".gpu/assets/{VGG19}"],
 }
 # One device call per entry, in this order; each carries its parts' paths.
-CALLS = [("wheels", "vgg16"), ("cats_vs_dogs",), ("styles",)]
+CALLS = [
+    ("wheels", "vgg16"),
+    ("cats_vs_dogs",),
+    ("styles",),
+    ("wheels", "vgg16", "cats_vs_dogs"),  # the recipe study as a session's one call
+]
 
 
 def wheels():

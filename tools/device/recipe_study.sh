@@ -1,18 +1,23 @@
 #!/bin/bash
 # Call 3 of the recipe study (issue #11): examples/cats_vs_dogs/recipe_study.py
-# under JAX, augmenting with paintings4 (call 2) and testing unseen art
-# rendered by paintings6's the_scream and udnie. Carry the `cats_vs_dogs` part;
-# `vgg16` and `wheels` came with call 1 and stay on the warm machine.
+# under JAX, augmenting with the shipped paintings4 (STYLES= a retrained one
+# from call 2) and testing unseen art rendered by paintings6's the_scream and
+# udnie. Carry the `cats_vs_dogs` part; `vgg16` and `wheels` came with call 1
+# and stay on the warm machine.
 # The study rewrites its tables after every run (outputs/study, git-ignored);
 # they come back as $OUT/study.tgz (at most 8 files come back from $OUT).
 #   VARIANTS="none,style,style + flip" DEADLINE_MIN=7 SEEDS=3 EPOCHS=15
 set -u
 source tools/device/env.sh
-STYLES=${STYLES:-runs/paintings4/paintings4.weights.h5}
-need .gpu/assets/cats_vs_dogs .gpu/assets/weights/vgg16_imagenet_notop.weights.h5 "$STYLES"
+STYLES=${STYLES:-paintings4}
+need .gpu/assets/cats_vs_dogs .gpu/assets/weights/vgg16_imagenet_notop.weights.h5
+[[ "$STYLES" == *.h5 ]] && need "$STYLES"
 DEADLINE_MIN=${DEADLINE_MIN:-7.0}
-DEFAULT="none,flip,style,style rate 0.25,style strength 0.5-1,style mix 0.5"
-DEFAULT+=",style, Grad-CAM per class,style + flip,style offline 2x"
+# The first study (results/cats_vs_dogs_gpu_study) measured none, flip, style,
+# style + flip, rate 0.25, Grad-CAM per class and offline 2x; next, what it left
+# out, around its winner (style + flip).
+DEFAULT="none,style + flip,style + flip rate 0.25,style + flip strength 0.5-1"
+DEFAULT+=",style + flip mix 0.5,flip"
 IFS=',' read -ra VARIANT_LIST <<< "${VARIANTS:-$DEFAULT}"
 # Names with a comma ("style, 1 painting", "style, Grad-CAM per class") come
 # split: join a piece that starts with a space to the one before it.

@@ -4,9 +4,11 @@
 style's norm parameters, so exactly its outputs for that style), retiring
 the CPU-trained networks of a reduced schedule that destroyed the photos.
 
+They have no weights files of their own: each manifest entry says
+`taken_from`, and `styles.load` takes the style out of that network's file.
 Each gets a held-out evaluation at 256 px (the photos and loss of
-`train_multi_style.py --evaluate`), a contact sheet and a manifest entry that
-says where it comes from; `weights/README.md` is regenerated.
+`train_multi_style.py --evaluate`) and a contact sheet; `weights/README.md` is
+regenerated.
 
     python tools/publishing/extract_single_styles.py
 """
@@ -27,8 +29,6 @@ from train_styles import write_report  # noqa: E402
 from keras_style_aug.assets import asset_path  # noqa: E402
 from keras_style_aug.losses import PerceptualLoss  # noqa: E402
 from keras_style_aug.networks import TransformerNet  # noqa: E402
-from keras_style_aug.networks.weights_io import save_weights_float16  # noqa: E402
-from keras_style_aug.styles.registry import sha256  # noqa: E402
 from keras_style_aug.training.evaluation import evaluate_losses  # noqa: E402
 from keras_style_aug.utils.images import contact_sheet  # noqa: E402
 from keras_style_aug.utils.images import load_image  # noqa: E402
@@ -51,8 +51,6 @@ def main():
     held_out = held_out_photos(SIZE, 20)
     for name in SINGLES:
         net = multi.single_style(name)
-        path = WEIGHTS / f"{name}.weights.h5"
-        save_weights_float16(net, path)
         painting = PAINTINGS[name]
         loss = PerceptualLoss(
             load_image(asset_path("styles", painting), size=SIZE),
@@ -68,8 +66,6 @@ def main():
         index = source["styles"].index(name)
         manifest["styles"][name] = {
             "name": name,
-            "file": path.name,
-            "sha256": sha256(path),
             "taken_from": SOURCE,
             "style_image": source["style_image"][index],
             "style_image_sha256": source["style_image_sha256"][index],

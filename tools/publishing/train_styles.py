@@ -153,7 +153,7 @@ def write_report(manifest):
             "`python tools/publishing/train_styles.py --steps 20000 --image-size 256 "
             "--publish` on a GPU.",
         ]
-    lines += multi_style_report(multis)
+    lines += multi_style_report(multis, singles_taken=taken.keys() == singles.keys())
     lines += [
         "",
         "Contact sheets (held-out photos, top: content, bottom: stylized):",
@@ -174,9 +174,10 @@ def write_report(manifest):
     (WEIGHTS / "README.md").write_text("\n".join(lines) + "\n")
 
 
-def multi_style_report(multis):
+def multi_style_report(multis, singles_taken=False):
     """Per-style held-out losses of the multi-style networks, next to the
-    single-style networks on the same photos at the same size."""
+    single-style networks on the same photos at the same size (left out when
+    the single styles are rows of a multi-style network, `singles_taken`)."""
     if not multis:
         return []
     lines = ["", "## Multi-style networks (conditional instance norm)", ""]
@@ -198,24 +199,31 @@ def multi_style_report(multis):
     for name, e in multis.items():
         if "distilled_from" in e:
             lines += distillation_table(name, e)
-    evaluation = next(iter(multis.values())).get("evaluation", {})
-    for size, ev in sorted(evaluation.items(), key=lambda kv: -int(kv[0])):
+    # One table per image size: every multi-style network's columns side by
+    # side (each network's evaluation holds its own rows and the networks it
+    # was compared with), one row per style.
+    tables = {}
+    for e in multis.values():
+        for size, ev in e.get("evaluation", {}).items():
+            images, rows = tables.setdefault(size, (ev["images"], {}))
+            for style, row in ev.items():
+                if style != "images":
+                    rows.setdefault(style, {}).update(row)
+    for size, (images, rows) in sorted(tables.items(), key=lambda kv: -int(kv[0])):
         columns = [
             c
-            for c in next(v for k, v in ev.items() if k != "images")
-            if c != "identity"
+            for c in dict.fromkeys(c for row in rows.values() for c in row)
+            if c != "identity" and not (c == "single-style" and singles_taken)
         ]
         lines += [
             "",
-            f"Held-out losses at {size} px ({ev['images']}), content / style "
+            f"Held-out losses at {size} px ({images}), content / style "
             "(x1e9); identity style loss last. Lower is better for both:",
             "",
             "| style | " + " | ".join(columns) + " | identity style |",
             "| --- | " + " | ".join("---" for _ in columns) + " | --- |",
         ]
-        for style, row in ev.items():
-            if style == "images":
-                continue
+        for style, row in rows.items():
             cells = [
                 f"{row[c]['content']:.3g} / {row[c]['style'] / 1e9:.2f}"
                 if c in row
