@@ -266,7 +266,7 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         selected = selected & (position < slots)
         subset = b.numpy.take(pixels.to_01(b, images, self.value_range), take, axis=0)
         subset = b.numpy.where(b.numpy.isfinite(subset), subset, 0.0)
-        check_min_side(b, subset, "RandomStyleTransfer")
+        subset = check_min_side(b, subset, "RandomStyleTransfer")
         network = b.numpy.take(
             b.convert_to_tensor(list(self.options.network) + [-1], "int32"),
             b.numpy.where(style_index >= 0, style_index, len(self.options.names)),

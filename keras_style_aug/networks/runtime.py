@@ -30,9 +30,10 @@ def is_traced(x):
 
 
 def check_min_side(b, images, who):
-    """A clear error for `(N, H, W, C)` images under `MIN_SIDE` pixels; for
-    sizes unknown until run time (a TensorFlow graph: tf.data), an
-    assertion with the same message."""
+    """`images`, checked: a clear error for `(N, H, W, C)` images under
+    `MIN_SIDE` pixels; for sizes unknown until run time (a TensorFlow graph:
+    tf.data), an assertion with the same message that the returned images
+    depend on, so it runs before any op that would fail on them."""
     height, width = b.core.shape(images)[1:3]
     message = (
         f"{who} needs images of at least {MIN_SIDE}x{MIN_SIDE} pixels"
@@ -44,9 +45,12 @@ def check_min_side(b, images, who):
     elif b.name == "tensorflow":
         import tensorflow as tf
 
-        tf.debugging.assert_greater_equal(
+        check = tf.debugging.assert_greater_equal(
             tf.minimum(height, width), MIN_SIDE, message=message.format("")
         )
+        with tf.control_dependencies([check]):
+            return tf.identity(images)
+    return images
 
 
 def pad_to_multiple_of_4(b, x, height, width):

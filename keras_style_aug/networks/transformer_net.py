@@ -339,7 +339,7 @@ class TransformerNet(keras.Model):
                 f"{self.name} holds {self.num_styles} styles: pass "
                 "`style_weights` (see TransformerNet.style_weights)."
             )
-        check_min_side(b, images, "TransformerNet")
+        images = check_min_side(b, images, "TransformerNet")
         values = self._param_values(b)
         if b.name == "jax" and not is_traced(images):
             # Eager JAX compiles op by op; one compiled call is far quicker.

@@ -13,6 +13,11 @@ Here each (class, style) pair is scored on images of that class, stylized:
 The default `score` is their product; `select()` picks the best style(s) per
 class and returns a mapping that `RandomStyleTransfer(class_styles=...)` takes.
 
+This reproduces the paper's method. It is not the recommended recipe: in the
+GPU recipe study (README, *Does it help?*) styles chosen per class made the
+fine-tuned classifier less robust than random styles (unseen art -7 points),
+likely because one style per class turns texture into a cue for the label.
+
 >>> import numpy as np
 >>> from keras_style_aug.classifiers import build_vgg16_classifier
 >>> from keras_style_aug.networks import TransformerNet
