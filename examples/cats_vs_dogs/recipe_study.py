@@ -119,13 +119,15 @@ def paired_table(rows, baseline="none"):
     lines += ["", f"| setting | variant | seeds | {head} |"]
     lines.append("| --- " * (3 + len(columns)) + "|")
     for setting, name in dict.fromkeys((r["setting"], r["method"]) for r in rows):
+        if name == baseline:
+            continue
         paired = [
             (r["accuracy"], reference[setting, r["seed"]])
             for r in rows
             if (r["setting"], r["method"]) == (setting, name)
             and (setting, r["seed"]) in reference
         ]
-        if name == baseline or not paired:
+        if not paired:
             continue
         cells = []
         for column in columns:

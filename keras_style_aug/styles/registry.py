@@ -137,8 +137,9 @@ def resolve(name_or_path):
     name = str(name_or_path)
     entries = manifest()["styles"]
     entry = entries.get(name)
-    if _source(entry):
-        return resolve(_source(entry))
+    source = _source(entry)
+    if source:
+        return resolve(source)
     filename = entry["file"] if entry else name + _WEIGHTS_SUFFIX
     folders = [_user_dir(), _bundled_weights_dir(), cache_dir()]
     for folder in folders:
@@ -241,13 +242,14 @@ def load(name_or_path):
         name_or_path: a name from `available()` or a path to a `.weights.h5`
             file written by `TransformerNet.save_weights()` or `StyleTrainer`.
     """
+    entries = manifest()["styles"]
     if not _is_path(name_or_path):
-        source = _source(manifest()["styles"].get(str(name_or_path)))
+        source = _source(entries.get(str(name_or_path)))
         if source:
             return load(source).single_style(str(name_or_path))
     path = resolve(name_or_path)
     name = style_name(path) if _is_path(name_or_path) else str(name_or_path)
-    entry = manifest()["styles"].get(name) or _sidecar_entry(path)
+    entry = entries.get(name) or _sidecar_entry(path)
     try:
         return TransformerNet.from_weights_file(
             path, name=name, style_names=entry.get("styles")
