@@ -60,6 +60,22 @@ def test_presets_and_parameter_count():
         TransformerNet.from_preset("huge")
 
 
+def test_fresh_kernels_are_glorot_uniform_and_follow_the_global_seed():
+    def kernels(seed):
+        keras.utils.set_random_seed(seed)
+        net = TransformerNet(filters=(4, 8, 8), residual_blocks=1)
+        net.build()
+        return [w for w in net.get_weights() if w.ndim == 4]
+
+    first, again, other = kernels(1), kernels(1), kernels(2)
+    for a, b, c in zip(first, again, other):
+        np.testing.assert_array_equal(a, b)
+        assert not np.array_equal(a, c)
+        k, _, cin, cout = a.shape
+        limit = np.sqrt(6.0 / (k * k * (cin + cout)))
+        assert np.abs(a).max() <= limit and np.abs(a).max() > 0.8 * limit
+
+
 def test_too_small_image_is_a_clear_error():
     net = TransformerNet.from_preset("lite")
     with pytest.raises(ValueError, match="at least 8x8"):
