@@ -7,25 +7,48 @@ For each shipped network given and held-out BSDS500 photos at 256 px, prints
 per stage the largest z-score of any channel and the share of the spikiest
 channel's energy in its top 1% of positions, the nearly white pixels the
 network adds and how many of them sit at the last stage's spikes; writes the
-table as markdown.
+table as markdown. ``--clip`` asks whether the spikes paint the white: each
+channel clipped to its own quantiles before every norm (the spikes cut, at
+inference), then the white added and the held-out losses per style.
 
     python tools/publishing/diagnose_blobs.py paintings6 paintings6_lite \\
         --output results/blobs.md
+    python tools/publishing/diagnose_blobs.py paintings6 --clip 0.005 0.02
 """
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
+from unittest import mock
 
+import keras
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from train_multi_style import VGG19  # noqa: E402
+from train_styles import PAINTINGS  # noqa: E402
 from train_styles import held_out_photos  # noqa: E402
 
 from keras_style_aug import styles as registry  # noqa: E402
+from keras_style_aug.assets import asset_path  # noqa: E402
+from keras_style_aug.losses import PerceptualLoss  # noqa: E402
 from keras_style_aug.networks import architecture  # noqa: E402
+from keras_style_aug.networks import phase_layout  # noqa: E402
 from keras_style_aug.networks import plain_layout  # noqa: E402
+from keras_style_aug.training.evaluation import evaluate_losses  # noqa: E402
+from keras_style_aug.utils.images import load_image  # noqa: E402
+
+
+def eager():
+    """Eager calls while the norms are spied on or patched with NumPy: under
+    JAX a network call is otherwise one compiled function."""
+    if keras.backend.backend() == "jax":
+        import jax
+
+        return jax.disable_jit()
+    return contextlib.nullcontext()
 
 
 def spikiness(x):
@@ -108,19 +131,58 @@ def diagnose(net, photos):
     per_photo, added, at_spikes = [], [], []
     plain_layout.instance_norm = spy
     try:
-        for photo in photos:
-            records.clear()
-            x = photo[None].astype("float32") / 255.0
-            weights = net.style_weights(0, 1) if net.is_multi_style else None
-            y = np.asarray(net.stylize_01(x, style_weights=weights, layout="plain"))
-            per_photo.append([r[:2] for r in records])
-            white = added_white(x[0], y[0])
-            added.append(float(white.mean()))
-            at_spikes.append(near_spikes(records[-1][2], white))
+        with eager():
+            for photo in photos:
+                records.clear()
+                x = photo[None].astype("float32") / 255.0
+                weights = net.style_weights(0, 1) if net.is_multi_style else None
+                y = np.asarray(net.stylize_01(x, style_weights=weights, layout="plain"))
+                per_photo.append([r[:2] for r in records])
+                white = added_white(x[0], y[0])
+                added.append(float(white.mean()))
+                at_spikes.append(near_spikes(records[-1][2], white))
     finally:
         plain_layout.instance_norm = original
     at_spikes = np.mean(at_spikes, axis=0)
     return np.mean(per_photo, axis=0), float(np.mean(added)), at_spikes
+
+
+def clipped_norm(quantile):
+    """`phase_layout.instance_norm` on activations first clipped, per image
+    and channel, to their own `[quantile, 1 - quantile]` quantiles: the
+    spikes cut, everything else as trained (NumPy: call it eagerly)."""
+    original = phase_layout.instance_norm
+
+    def norm(b, x, scale, offset, style_weights, phases=1, relu=True):
+        v = np.asarray(x, "float32")
+        by_channel = v.reshape(*v.shape[:3], phases, -1)
+        lo, hi = np.quantile(by_channel, [quantile, 1 - quantile], axis=(1, 2, 3))
+        v = np.clip(by_channel, lo[:, None, None, None], hi[:, None, None, None])
+        x = b.convert_to_tensor(v.reshape(x.shape), x.dtype)
+        return original(b, x, scale, offset, style_weights, phases, relu)
+
+    return norm
+
+
+def spike_clipping(net, photos, quantiles):
+    """Rows `(style, clip, white added, content, style loss)`: for each style
+    of `net`, as trained and with each quantile clipped before every norm."""
+    rows, x = [], photos.astype("float32")
+    for style in net.style_names or [net.name]:
+        kwargs = {"style": style} if net.is_multi_style else {}
+        painting = load_image(asset_path("styles", PAINTINGS[style]), size=256)
+        loss = PerceptualLoss(painting, vgg_weights=str(asset_path(*VGG19)))
+        for q in [0.0, *quantiles]:
+            norm = clipped_norm(q) if q else phase_layout.instance_norm
+            with mock.patch.object(phase_layout, "instance_norm", norm), eager():
+                # One photo per call: the quantiles are per image anyway.
+                y = np.concatenate([np.asarray(net(p[None], **kwargs)) for p in x])
+            white = np.mean(
+                [added_white(a, b).mean() for a, b in zip(x / 255, y / 255)]
+            )
+            losses = evaluate_losses(None, loss, x, stylized=y)["stylized"]
+            rows.append((style, q, float(white), losses["content"], losses["style"]))
+    return rows
 
 
 def main():
@@ -133,7 +195,28 @@ def main():
         action="store_true",
         help="only: how much of the added white lies in the photos' flattest 20%%",
     )
+    parser.add_argument(
+        "--clip",
+        nargs="+",
+        type=float,
+        default=None,
+        help="only: white and losses with the spikes clipped at these quantiles",
+    )
     args = parser.parse_args()
+    if args.clip:
+        print("| network | style | clip | white added | content | style |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        for name in args.networks:
+            rows = spike_clipping(
+                registry.load(name), held_out_photos(256, args.photos), args.clip
+            )
+            for style, q, white, content, style_loss in rows:
+                clip = f"{q:.1%}" if q else "as trained"
+                print(
+                    f"| {name} | {style} | {clip} | {white:.2%} | "
+                    f"{content:.3g} | {style_loss:.3g} |"
+                )
+        return
     if args.flat_only:
         for name in args.networks:
             rows = white_in_flat_regions(

@@ -9,6 +9,8 @@ sheet. The variant is patched in for this experiment only.
 
     python tools/publishing/droplet_experiment.py --steps 800 \\
         --output results/blobs/droplet_experiment
+
+On a lent GPU (JAX), the paper's schedule: ``tools/device/droplet_experiment.sh``.
 """
 
 import argparse
@@ -19,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
+import keras
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -83,8 +86,13 @@ def main():
     parser.add_argument("--style-weight", type=float, default=5e-5)
     parser.add_argument("--photos", type=int, default=8)
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS))
+    parser.add_argument(
+        "--dtype-policy", default=None, help="e.g. mixed_bfloat16 on a GPU"
+    )
     parser.add_argument("--output", default="runs/droplet_experiment")
     args = parser.parse_args()
+    if args.dtype_policy:
+        keras.config.set_dtype_policy(args.dtype_policy)
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     content, _ = content_split(args.image_size, 1)

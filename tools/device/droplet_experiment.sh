@@ -1,0 +1,21 @@
+#!/bin/bash
+# Issue #13 (white blobs): tools/publishing/droplet_experiment.py at the
+# shipped network's schedule. The full network trained twice on one painting
+# from the same seed (batch 16, 256 px, bf16, as paintings6): instance norm as
+# shipped, and one shared variance per image (a spike no longer quiets its
+# channel). Then the white each adds to held-out photos, the spikes before the
+# last norm, the held-out losses and a contact sheet. On CPU the droplet had
+# not formed after 500 steps of batch 4 at 128 px (results/blobs/RESULTS.md).
+# Carries the `styles` part (prepare_carry.py), like call 2; STEP_MIN minutes
+# per variant.
+set -u
+source tools/device/env.sh
+need .gpu/whl .gpu/assets/content .gpu/assets/styles .gpu/assets/weights/vgg19_imagenet_notop.weights.h5
+STEP_MIN=${STEP_MIN:-2.5}
+python3 tools/publishing/droplet_experiment.py --preset full \
+  --style "${STYLE:-udnie}" --image-size 256 --batch-size 16 --steps 20000 \
+  --time-limit-min "$STEP_MIN" --dtype-policy mixed_bfloat16 \
+  --output runs/droplet_experiment 2>&1 | tee "$OUT/droplet.log" \
+  | grep -v "^[IWE]0000"
+cp runs/droplet_experiment/report.json runs/droplet_experiment/sheet.png "$OUT/" 2>/dev/null
+ls -la "$OUT"
