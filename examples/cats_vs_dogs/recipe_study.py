@@ -105,15 +105,19 @@ def timing_table(rows):
 PAIRED_COLUMNS = ("clean", "corruptions (mean)", "renderings (mean)", rx.UNSEEN_ART)
 
 
-def paired_table(rows, baseline="none"):
+def paired_table(rows, baseline="none", columns=PAIRED_COLUMNS):
     """Points gained over ``baseline`` by variant and setting, paired by seed
-    (each run minus the baseline's run of the same seed): mean ± std."""
+    (each run minus the baseline's run of the same seed): mean ± std, for
+    ``columns`` (test sets; ``None``: every test set, one by one)."""
     reference = {
         (r["setting"], r["seed"]): r["accuracy"]
         for r in rows
         if r["method"] == baseline
     }
-    columns = [c for c in PAIRED_COLUMNS if rows and c in rows[0]["accuracy"]]
+    found = list(rows[0]["accuracy"]) if rows else []
+    if columns is None:
+        columns = [c for c in found if "(mean)" not in c]
+    columns = [c for c in columns if c in found]
     head = " | ".join(columns)
     lines = ["", f"Difference from `{baseline}` in points, paired by seed, mean ± std:"]
     lines += ["", f"| setting | variant | seeds | {head} |"]
@@ -215,7 +219,8 @@ def write(rows, skipped, args, experiment, mapping, output, start):
         "Test accuracy in %, mean ± std over seeds."
     )
     rx.write_results(rows, output, header)
-    extra = paired_table(rows) + "\n" + timing_table(rows)
+    extra = paired_table(rows) + "\n" + paired_table(rows, columns=None)
+    extra += "\n" + timing_table(rows)
     if skipped:
         extra += "\n\nSkipped at the deadline: " + "; ".join(skipped) + "\n"
     with open(output / "results.md", "a") as f:

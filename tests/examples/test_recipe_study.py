@@ -117,6 +117,14 @@ def test_gains_are_paired_by_seed(tmp_path, monkeypatch):
     assert std == pytest.approx(abs(gains[0] - gains[1]) / 2**0.5, abs=0.05)
     assert "| none |" not in study.paired_table(rows)
     assert "paired by seed" in (tmp_path / "results.md").read_text()
+    # Test set by test set: every one, no means.
+    table = study.paired_table(rows, columns=None).splitlines()
+    head = [c.strip() for c in table[3].strip("|").split("|")]
+    assert head[3:] == ["clean", *CORRUPTIONS, *RENDERINGS]
+    line = next(x for x in table if x.startswith("| full | style |"))
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    assert len(cells) == len(head)
+    assert float(cells[4].split(" ± ")[0]) == pytest.approx(sum(gains) / 2, abs=0.05)
 
 
 def test_a_deadline_skips_runs_and_lists_them(tmp_path, monkeypatch):
