@@ -27,18 +27,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_multi_style import VGG19  # noqa: E402
-from train_styles import PAINTINGS  # noqa: E402
 from train_styles import held_out_photos  # noqa: E402
+from train_styles import painting_loss  # noqa: E402
 
 from keras_style_aug import styles as registry  # noqa: E402
-from keras_style_aug.assets import asset_path  # noqa: E402
-from keras_style_aug.losses import PerceptualLoss  # noqa: E402
 from keras_style_aug.networks import architecture  # noqa: E402
 from keras_style_aug.networks import phase_layout  # noqa: E402
 from keras_style_aug.networks import plain_layout  # noqa: E402
 from keras_style_aug.training.evaluation import evaluate_losses  # noqa: E402
-from keras_style_aug.utils.images import load_image  # noqa: E402
 
 
 def eager():
@@ -170,8 +166,7 @@ def spike_clipping(net, photos, quantiles):
     rows, x = [], photos.astype("float32")
     for style in net.style_names or [net.name]:
         kwargs = {"style": style} if net.is_multi_style else {}
-        painting = load_image(asset_path("styles", PAINTINGS[style]), size=256)
-        loss = PerceptualLoss(painting, vgg_weights=str(asset_path(*VGG19)))
+        loss = painting_loss(style, 256)
         for q in [0.0, *quantiles]:
             norm = clipped_norm(q) if q else phase_layout.instance_norm
             with mock.patch.object(phase_layout, "instance_norm", norm), eager():

@@ -31,21 +31,20 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from diagnose_blobs import added_white  # noqa: E402
-from train_multi_style import VGG19  # noqa: E402
 from train_multi_style import write_sheet  # noqa: E402
 from train_styles import PAINTINGS  # noqa: E402
+from train_styles import VGG19  # noqa: E402
 from train_styles import WEIGHTS  # noqa: E402
 from train_styles import content_split  # noqa: E402
 from train_styles import held_out_photos  # noqa: E402
+from train_styles import painting_loss  # noqa: E402
 from train_styles import write_report  # noqa: E402
 
 from keras_style_aug import styles as registry  # noqa: E402
 from keras_style_aug.assets import asset_path  # noqa: E402
-from keras_style_aug.losses import PerceptualLoss  # noqa: E402
 from keras_style_aug.styles.registry import sha256  # noqa: E402
 from keras_style_aug.training import StyleTrainer  # noqa: E402
 from keras_style_aug.training.evaluation import evaluate_losses  # noqa: E402
-from keras_style_aug.utils.images import load_image  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 TEACHER, STUDENT = "paintings6", "paintings6_lite"
@@ -115,10 +114,7 @@ def style_rows(networks, size, args):
     teacher = networks[TEACHER]
     rows = {}
     for style in teacher.style_names:
-        loss = PerceptualLoss(
-            load_image(asset_path("styles", PAINTINGS[style]), size=size),
-            vgg_weights=str(asset_path(*VGG19)),
-        )
+        loss = painting_loss(style, size)
         outputs = {
             name: np.asarray(net(photos, style=style)) for name, net in networks.items()
         }

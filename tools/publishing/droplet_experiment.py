@@ -28,19 +28,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from diagnose_blobs import diagnose  # noqa: E402
 from diagnose_blobs import stage_names  # noqa: E402
-from train_multi_style import VGG19  # noqa: E402
 from train_styles import PAINTINGS  # noqa: E402
+from train_styles import VGG19  # noqa: E402
 from train_styles import content_split  # noqa: E402
 from train_styles import held_out_photos  # noqa: E402
+from train_styles import painting_loss  # noqa: E402
 
 from keras_style_aug.assets import asset_path  # noqa: E402
-from keras_style_aug.losses import PerceptualLoss  # noqa: E402
 from keras_style_aug.networks import phase_layout  # noqa: E402
 from keras_style_aug.networks import plain_layout  # noqa: E402
 from keras_style_aug.training import StyleTrainer  # noqa: E402
 from keras_style_aug.training.evaluation import evaluate_losses  # noqa: E402
 from keras_style_aug.utils.images import contact_sheet  # noqa: E402
-from keras_style_aug.utils.images import load_image  # noqa: E402
 from keras_style_aug.utils.images import save_image  # noqa: E402
 
 
@@ -98,9 +97,7 @@ def main():
     content, _ = content_split(args.image_size, 1)
     photos = held_out_photos(256, args.photos)
     painting = asset_path("styles", PAINTINGS[args.style])
-    loss_256 = PerceptualLoss(
-        load_image(painting, size=256), vgg_weights=str(asset_path(*VGG19))
-    )
+    loss_256 = painting_loss(args.style, 256)
     report, columns = {}, [list(photos[:4])]
     for variant in args.variants:
         started = time.time()

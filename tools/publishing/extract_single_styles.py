@@ -21,23 +21,19 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_styles import PAINTINGS  # noqa: E402
 from train_styles import WEIGHTS  # noqa: E402
 from train_styles import held_out_photos  # noqa: E402
+from train_styles import painting_loss  # noqa: E402
 from train_styles import write_report  # noqa: E402
 
-from keras_style_aug.assets import asset_path  # noqa: E402
-from keras_style_aug.losses import PerceptualLoss  # noqa: E402
 from keras_style_aug.networks import TransformerNet  # noqa: E402
 from keras_style_aug.training.evaluation import evaluate_losses  # noqa: E402
 from keras_style_aug.utils.images import contact_sheet  # noqa: E402
-from keras_style_aug.utils.images import load_image  # noqa: E402
 from keras_style_aug.utils.images import save_image  # noqa: E402
 
 SOURCE = "paintings6"
 SINGLES = ["wave", "abstract", "starry_night", "the_scream", "udnie"]
 SIZE = 256
-VGG19 = ("weights", "vgg19_imagenet_notop.weights.h5")
 RETIRED = "single-style (CPU, retired)"
 
 
@@ -51,11 +47,7 @@ def main():
     held_out = held_out_photos(SIZE, 20)
     for name in SINGLES:
         net = multi.single_style(name)
-        painting = PAINTINGS[name]
-        loss = PerceptualLoss(
-            load_image(asset_path("styles", painting), size=SIZE),
-            vgg_weights=str(asset_path(*VGG19)),
-        )
+        loss = painting_loss(name, SIZE)
         evaluation = evaluate_losses(net, loss, held_out)
         print(name, json.dumps(evaluation), flush=True)
         stylized = np.asarray(net(held_out[:4].astype("float32")))

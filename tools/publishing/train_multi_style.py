@@ -24,23 +24,22 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from train_styles import PAINTINGS  # noqa: E402
+from train_styles import VGG19  # noqa: E402
 from train_styles import WEIGHTS  # noqa: E402
 from train_styles import content_split  # noqa: E402
 from train_styles import held_out_photos  # noqa: E402
+from train_styles import painting_loss  # noqa: E402
 from train_styles import write_report  # noqa: E402
 
 from keras_style_aug import styles as registry  # noqa: E402
 from keras_style_aug.assets import asset_path  # noqa: E402
-from keras_style_aug.losses import PerceptualLoss  # noqa: E402
 from keras_style_aug.styles.registry import sha256  # noqa: E402
 from keras_style_aug.training import StyleTrainer  # noqa: E402
 from keras_style_aug.training.evaluation import evaluate_losses  # noqa: E402
 from keras_style_aug.utils.images import contact_sheet  # noqa: E402
-from keras_style_aug.utils.images import load_image  # noqa: E402
 from keras_style_aug.utils.images import save_image  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
-VGG19 = ("weights", "vgg19_imagenet_notop.weights.h5")
 # Mixes shown on the contact sheet: (label, {style: weight}).
 SHEET_MIXES = [
     ("wave+udnie", {"wave": 0.5, "udnie": 0.5}),
@@ -138,10 +137,7 @@ def evaluate(args):
     }
     singles = registry.available()
     for style in args.styles:
-        loss = PerceptualLoss(
-            load_image(asset_path("styles", PAINTINGS[style]), size=args.eval_size),
-            vgg_weights=str(asset_path(*VGG19)),
-        )
+        loss = painting_loss(style, args.eval_size)
         row = {}
         for name, net in networks.items():
             index = list(net.style_names).index(style)

@@ -9,6 +9,7 @@ in ``runs/<name>/`` with checkpoints, so rerunning the same command resumes.
 """
 
 import argparse
+import functools
 import json
 import shutil
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from keras_style_aug.assets import asset_path
+from keras_style_aug.losses import PerceptualLoss
 from keras_style_aug.styles.registry import sha256
 from keras_style_aug.training import StyleTrainer
 from keras_style_aug.utils.images import contact_sheet
@@ -32,7 +34,16 @@ PAINTINGS = {
     "shipwreck": "the_shipwreck_of_the_minotaur.jpg",
 }
 REPO = Path(__file__).resolve().parents[2]
+VGG19 = ("weights", "vgg19_imagenet_notop.weights.h5")
 WEIGHTS = REPO / "weights"
+
+
+@functools.lru_cache
+def painting_loss(style, size):
+    """The perceptual loss of one of PAINTINGS at `size` px, built (VGG-19
+    included) once per painting and size."""
+    painting = load_image(asset_path("styles", PAINTINGS[style]), size=size)
+    return PerceptualLoss(painting, vgg_weights=str(asset_path(*VGG19)))
 
 
 def content_split(size, eval_images):
@@ -62,7 +73,7 @@ def train_style(name, args, content, held_out):
         batch_size=args.batch_size,
         steps=args.steps,
         style_weight=args.style_weight,
-        vgg_weights=str(asset_path("weights", "vgg19_imagenet_notop.weights.h5")),
+        vgg_weights=str(asset_path(*VGG19)),
         output_dir=Path(args.runs) / name,
         sample_images=held_out[:4],
         verbose=2,
