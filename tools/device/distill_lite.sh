@@ -7,7 +7,7 @@
 # DISTILL_MIN minutes of training; results come back tarred under $OUT.
 set -u
 source tools/device/env.sh
-need .gpu/whl .gpu/assets/content .gpu/assets/styles .gpu/assets/weights/vgg19_imagenet_notop.weights.h5
+need .gpu/whl .gpu/assets/content/bsds500 .gpu/assets/styles .gpu/assets/weights/vgg19_imagenet_notop.weights.h5
 DISTILL_MIN=${DISTILL_MIN:-4.0}
 python3 tools/publishing/distill_lite.py --runs runs --crop 256 \
   --crops-per-photo 1 --batch-size 16 --steps 20000 --learning-rate 5e-4 \

@@ -10,7 +10,7 @@
 # per variant.
 set -u
 source tools/device/env.sh
-need .gpu/whl .gpu/assets/content .gpu/assets/styles .gpu/assets/weights/vgg19_imagenet_notop.weights.h5
+need .gpu/whl .gpu/assets/content/bsds500 .gpu/assets/styles .gpu/assets/weights/vgg19_imagenet_notop.weights.h5
 STEP_MIN=${STEP_MIN:-2.5}
 python3 tools/publishing/droplet_experiment.py --preset full \
   --style "${STYLE:-udnie}" --image-size 256 --batch-size 16 --steps 20000 \

@@ -12,6 +12,12 @@ if ! python3 -c "import keras, optree, namex" 2>/dev/null; then
 fi
 export PYTHONPATH=${PYTHONPATH:+$PYTHONPATH:}$PWD KERAS_BACKEND=jax \
   KSA_ASSETS=$PWD/.gpu/assets PYTHONUNBUFFERED=1 TF_CPP_MIN_LOG_LEVEL=3
+# Photos travel as one .tgz per folder (prepare_carry.py): unpack each once.
+for archive in .gpu/assets/*.tgz .gpu/assets/*/*.tgz; do
+  if [ -f "$archive" ] && [ ! -d "${archive%.tgz}" ]; then
+    tar xzf "$archive" -C "$(dirname "$archive")" || exit 1
+  fi
+done
 # Each script names the carried files it needs; a missing one (the machine
 # went back between calls and a new one started bare) stops it at once.
 need() {

@@ -6,7 +6,7 @@
 # machine (runs/, git-ignored) for call 3 and come back under $OUT.
 set -u
 source tools/device/env.sh
-need .gpu/whl .gpu/assets/styles .gpu/assets/content .gpu/assets/weights/vgg19_imagenet_notop.weights.h5
+need .gpu/whl .gpu/assets/styles .gpu/assets/content/bsds500 .gpu/assets/weights/vgg19_imagenet_notop.weights.h5
 TRAIN_MIN=${TRAIN_MIN:-3.0}
 python3 tools/publishing/train_multi_style.py --runs runs --name paintings4 \
   --styles wave starry_night abstract shipwreck --networks full \
