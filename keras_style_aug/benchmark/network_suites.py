@@ -11,6 +11,7 @@ import numpy as np
 
 from keras_style_aug.benchmark.timing import Stylize
 from keras_style_aug.benchmark.timing import compile_fn
+from keras_style_aug.benchmark.timing import device_images
 from keras_style_aug.benchmark.timing import device_seconds
 from keras_style_aug.benchmark.timing import forward_fn
 from keras_style_aug.benchmark.timing import images_01
@@ -55,13 +56,18 @@ def table1_latency(networks, sizes=(67, 224, 512, 1024), repeats=3):
 
 
 def throughput(net, batch_sizes, size=224, policies=("float32",), repeats=3):
-    """Images per second of a network at `size` for each batch size and policy."""
+    """Images per second of the layer at rate 1 with network `net`, at
+    `size`, for each batch size and policy: images on the device, one number
+    per image copied back (`Stylize(per_image_mean=True)`)."""
     rows = []
     for policy in policies:
         twin = net.clone(dtype=policy)
-        model = Stylize(RandomStyleTransfer(styles=[twin], rate=1.0, dtype=policy))
+        model = Stylize(
+            RandomStyleTransfer(styles=[twin], rate=1.0, dtype=policy),
+            per_image_mean=True,
+        )
         for batch in batch_sizes:
-            x = random_images(batch, size)
+            x = device_images(batch, size)
             try:
                 seconds = median_seconds(
                     lambda m=model, x=x: m.predict_on_batch(x), repeats
@@ -86,15 +92,17 @@ def rate_cost(
 ):
     """Time of the layer at several rates, relative to rate 1; then at rate
     0.5 with `networks` separate single-style copies of `net` (styles dealt
-    out among them), which should cost about what one network costs."""
+    out among them), which should cost about what one network costs. Images
+    on the device, one number per image copied back, as in `throughput`."""
     twin = net.clone(dtype=policy)
     settings = [(rate, 1) for rate in rates] + [(0.5, k) for k in networks]
     rows = []
-    x = random_images(batch, size)
+    x = device_images(batch, size)
     for rate, count in settings:
         styles = [twin.clone(name=f"{net.name}_{i}") for i in range(count)]
         model = Stylize(
-            RandomStyleTransfer(styles=styles, rate=rate, seed=0, dtype=policy)
+            RandomStyleTransfer(styles=styles, rate=rate, seed=0, dtype=policy),
+            per_image_mean=True,
         )
         rows.append(
             {

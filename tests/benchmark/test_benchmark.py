@@ -75,3 +75,19 @@ def test_training_overhead_times_each_variant_against_the_plain_step():
     for variant in ("none", "keras flip+translation", "style lite"):
         assert row[f"{variant} s/step"] > 0
     assert {"keras flip+translation vs none", "style lite vs none"} <= set(row)
+
+
+def test_stylize_can_return_each_stylized_images_mean():
+    from keras_style_aug.benchmark.timing import Stylize
+    from keras_style_aug.benchmark.timing import device_images
+    from keras_style_aug.layers import RandomStyleTransfer
+    from keras_style_aug.networks import TransformerNet
+
+    net = TransformerNet(filters=(4, 8, 8), residual_blocks=1)
+    layer = RandomStyleTransfer(styles=[net], rate=1.0, seed=0)  # deterministic
+    x = device_images(3, 16)
+    images = np.asarray(Stylize(layer).predict_on_batch(x))
+    means = np.asarray(Stylize(layer, per_image_mean=True).predict_on_batch(x))
+    assert images.shape == (3, 16, 16, 3) and means.shape == (3,)
+    np.testing.assert_allclose(means, images.mean(axis=(1, 2, 3)), rtol=1e-5)
+    assert np.ptp(means) > 0  # three different images, three different means
