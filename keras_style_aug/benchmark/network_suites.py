@@ -178,7 +178,9 @@ def one_pass_norm(b, x, scale, offset, style_weights, phases=1, relu=True):
     return b.numpy.reshape(y, (n, h, w, c4))
 
 
-def _affine_only(b, x, scale, offset, style_weights, phases=1, relu=True):
+def affine_only_norm(b, x, scale, offset, style_weights, phases=1, relu=True):
+    """`phase_layout.instance_norm` without its statistics: the (per-style)
+    scale and offset alone."""
     n, h, w, c4 = b.shape(x)
     c = c4 // phases
     scale, offset = phase_layout.style_affine(b, scale, offset, style_weights, c)
@@ -196,7 +198,7 @@ def _relu_only(b, x, scale, offset, style_weights, phases=1, relu=True):
 NORM_VARIANTS = {
     "as shipped": phase_layout.instance_norm,
     "one-pass statistics, folded affine": one_pass_norm,
-    "no statistics (affine only)": _affine_only,
+    "no statistics (affine only)": affine_only_norm,
     "no norm (ReLU only)": _relu_only,
 }
 

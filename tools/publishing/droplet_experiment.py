@@ -1,11 +1,13 @@
-"""Does the white-blob "droplet" come from instance norm's per-channel
-variance? Trains the same small network twice, from the same seed, on one
-painting: once with instance norm as shipped, once with each channel centred
-on its own mean but all channels of an image divided by one shared standard
-deviation (a channel can then be quiet without a spike to inflate its
-variance). Compares the white pixels each adds to held-out photos, the
-spikiness before the last norm and the held-out losses, and writes a contact
-sheet. The variant is patched in for this experiment only.
+"""Where does the white-blob "droplet" come from? Trains the same network
+several times, from the same seed, on one painting, each time with another
+normalization patched in (for this experiment only): instance norm as shipped;
+one shared variance per image (each channel centred on its own mean, all
+channels of an image divided by one standard deviation, so a channel can be
+quiet without a spike to inflate its variance); and instance norm everywhere
+but after the two upsampling convolutions, which keep only the learned scale
+and offset (where a short GPU run found the spikes that the shared variance
+left). Compares the white pixels each adds to held-out photos, the spikiness
+stage by stage and the held-out losses, and writes a contact sheet.
 
     python tools/publishing/droplet_experiment.py --steps 800 \\
         --output results/blobs/droplet_experiment
@@ -14,6 +16,7 @@ On a lent GPU (JAX), the paper's schedule: ``tools/device/droplet_experiment.sh`
 """
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -35,6 +38,7 @@ from train_styles import held_out_photos  # noqa: E402
 from train_styles import painting_loss  # noqa: E402
 
 from keras_style_aug.assets import asset_path  # noqa: E402
+from keras_style_aug.benchmark.network_suites import affine_only_norm  # noqa: E402
 from keras_style_aug.networks import phase_layout  # noqa: E402
 from keras_style_aug.networks import plain_layout  # noqa: E402
 from keras_style_aug.training import StyleTrainer  # noqa: E402
@@ -60,18 +64,43 @@ def shared_variance_norm(b, x, scale, offset, style_weights, phases=1, relu=True
     return b.numpy.reshape(b.cast(y, x.dtype), (n, h, w, c4))
 
 
-VARIANTS = {
-    "instance norm": phase_layout.instance_norm,
-    "shared variance": shared_variance_norm,
-}
+def _affine_only_in(module, method):
+    """`method` of a layout class with `module.instance_norm` replaced by
+    the scale and offset alone while it runs (at trace time)."""
+
+    def wrapped(self, *args, **kwargs):
+        with mock.patch.object(module, "instance_norm", affine_only_norm):
+            return method(self, *args, **kwargs)
+
+    return wrapped
 
 
 @contextmanager
-def norm(variant):
-    fn = VARIANTS[variant]
+def _norm_everywhere(fn):
     with mock.patch.object(phase_layout, "instance_norm", fn):
         with mock.patch.object(plain_layout, "instance_norm", fn):
             yield
+
+
+@contextmanager
+def _upsampling_affine_only():
+    phase, plain = phase_layout.PhaseLayout, plain_layout.PlainLayout
+    patches = [
+        (phase, "_upsample_conv", _affine_only_in(phase_layout, phase._upsample_conv)),
+        (plain, "up1", _affine_only_in(plain_layout, plain.up1)),
+        (plain, "up2", _affine_only_in(plain_layout, plain.up2)),
+    ]
+    with contextlib.ExitStack() as stack:
+        for owner, name, method in patches:
+            stack.enter_context(mock.patch.object(owner, name, method))
+        yield
+
+
+VARIANTS = {
+    "instance norm": contextlib.nullcontext,
+    "shared variance": lambda: _norm_everywhere(shared_variance_norm),
+    "upsampling affine only": _upsampling_affine_only,
+}
 
 
 def main():
@@ -84,7 +113,12 @@ def main():
     parser.add_argument("--batch-size", type=int, default=4)
     parser.add_argument("--style-weight", type=float, default=5e-5)
     parser.add_argument("--photos", type=int, default=8)
-    parser.add_argument("--variants", nargs="+", default=list(VARIANTS))
+    parser.add_argument(
+        "--variants",
+        nargs="+",
+        default=["instance norm", "upsampling affine only"],
+        choices=list(VARIANTS),
+    )
     parser.add_argument(
         "--dtype-policy", default=None, help="e.g. mixed_bfloat16 on a GPU"
     )
@@ -101,7 +135,7 @@ def main():
     report, columns = {}, [list(photos[:4])]
     for variant in args.variants:
         started = time.time()
-        with norm(variant):
+        with VARIANTS[variant]():
             trainer = StyleTrainer(
                 painting,
                 content,
