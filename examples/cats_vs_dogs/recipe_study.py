@@ -7,9 +7,12 @@ styles per class against random ones, with a flip, the paper's offline 2x
 copy, and the baselines. Runs go seed by seed (every variant's seed 0 first),
 each on the full training split and on ``--small-per-class`` photos per class;
 the runs of one variant share one compiled model, reset to fresh weights each
-time. The tables are rewritten after every run (``results.md``,
-``results.json``, ``results.png``), so ``--deadline-min`` stops with complete,
-if fewer, rows; runs that no longer fit are listed as skipped.
+time. Every run is evaluated on the test sets and on the same shifts of the
+validation split: choose a recipe by the validation table (``results.md``
+puts it first), then read its gains on the test split. The tables are
+rewritten after every run (``results.md``, ``results.json``,
+``results.png``), so ``--deadline-min`` stops with complete, if fewer, rows;
+runs that no longer fit are listed as skipped.
 
 For a valid *unseen art* column the augmenting network must not know the
 paintings of that test set: e.g. augment with ``paintings4`` (trained on wave,
@@ -35,7 +38,8 @@ import numpy as np
 import run_experiment as rx
 
 # name -> (method of run_experiment.py, overrides of its style settings);
-# "styles": k restricts the styles to the first k candidates, for any class.
+# "styles": k restricts the styles to the first k candidates, for any class;
+# "random": any style for any image, not Grad-CAM's per class.
 VARIANTS = {
     "none": ("none", {}),
     "flip": ("flip", {}),
@@ -50,7 +54,16 @@ VARIANTS = {
     "style + flip rate 0.25": ("style + flip", {"rate": 0.25}),
     "style + flip strength 0.5-1": ("style + flip", {"strength": (0.5, 1.0)}),
     "style + flip mix 0.5": ("style + flip", {"mix": 0.5}),
+    "style + flip rate 0.25 strength 0.5-1": (
+        "style + flip",
+        {"rate": 0.25, "strength": (0.5, 1.0)},
+    ),
     "style offline 2x": ("style (offline 2x)", {}),
+    "style offline 2x, random styles": ("style (offline 2x)", {"random": True}),
+    "style offline 2x + flip, random styles": (
+        "style (offline 2x) + flip",
+        {"random": True},
+    ),
     "pan+crop": ("pan+crop", {}),
 }
 
@@ -82,7 +95,9 @@ def variant_run(name, experiment, candidates, mapping):
     """`(method, style settings, class mapping)` of a variant."""
     method, overrides = VARIANTS[name]
     style = dict(experiment.style)
-    style.update({k: v for k, v in overrides.items() if k != "styles"})
+    style.update({k: v for k, v in overrides.items() if k not in ("styles", "random")})
+    if overrides.get("random"):
+        mapping = None
     if "styles" in overrides:
         chosen = style_names(candidates)[: overrides["styles"]]
         classes = range(len(experiment.class_names))
@@ -105,28 +120,34 @@ def timing_table(rows):
 PAIRED_COLUMNS = ("clean", "corruptions (mean)", "renderings (mean)", rx.UNSEEN_ART)
 
 
-def paired_table(rows, baseline="none", columns=PAIRED_COLUMNS):
+def paired_table(rows, baseline="none", columns=PAIRED_COLUMNS, split="test"):
     """Points gained over ``baseline`` by variant and setting, paired by seed
     (each run minus the baseline's run of the same seed): mean ± std, for
-    ``columns`` (test sets; ``None``: every test set, one by one)."""
+    ``columns`` (test sets; ``None``: every test set, one by one), on the
+    ``split`` ("test", or "validation": the same shifts of the validation
+    photos, to choose a recipe by; rows without it are left out)."""
+    key = {"test": "accuracy", "validation": "validation"}[split]
+    rows = [r for r in rows if key in r]
     reference = {
-        (r["setting"], r["seed"]): r["accuracy"]
-        for r in rows
-        if r["method"] == baseline
+        (r["setting"], r["seed"]): r[key] for r in rows if r["method"] == baseline
     }
-    found = list(rows[0]["accuracy"]) if rows else []
+    found = list(rows[0][key]) if rows else []
     if columns is None:
         columns = [c for c in found if "(mean)" not in c]
     columns = [c for c in columns if c in found]
     head = " | ".join(columns)
-    lines = ["", f"Difference from `{baseline}` in points, paired by seed, mean ± std:"]
+    lines = [
+        "",
+        f"Difference from `{baseline}` in points on the {split} split, paired "
+        "by seed, mean ± std:",
+    ]
     lines += ["", f"| setting | variant | seeds | {head} |"]
     lines.append("| --- " * (3 + len(columns)) + "|")
     for setting, name in dict.fromkeys((r["setting"], r["method"]) for r in rows):
         if name == baseline:
             continue
         paired = [
-            (r["accuracy"], reference[setting, r["seed"]])
+            (r[key], reference[setting, r["seed"]])
             for r in rows
             if (r["setting"], r["method"]) == (setting, name)
             and (setting, r["seed"]) in reference
@@ -177,6 +198,7 @@ def main(argv=None):
                     )
                 )
                 accuracy = experiment.evaluate(model)
+                validation = experiment.evaluate(model, split="validation")
                 seconds = time.time() - t
                 longest[setting] = max(longest.get(setting, 0.0), seconds)
                 rows.append(
@@ -187,6 +209,7 @@ def main(argv=None):
                         "train_images": len(train),
                         "style": {k: style[k] for k in ("rate", "strength", "mix")},
                         "accuracy": accuracy,
+                        "validation": validation,
                         "seconds": round(seconds, 1),
                     }
                 )
@@ -219,7 +242,8 @@ def write(rows, skipped, args, experiment, mapping, output, start):
         "Test accuracy in %, mean ± std over seeds."
     )
     rx.write_results(rows, output, header)
-    extra = paired_table(rows) + "\n" + paired_table(rows, columns=None)
+    extra = paired_table(rows, split="validation") + "\n" + paired_table(rows)
+    extra += "\n" + paired_table(rows, columns=None)
     extra += "\n" + timing_table(rows)
     if skipped:
         extra += "\n\nSkipped at the deadline: " + "; ".join(skipped) + "\n"

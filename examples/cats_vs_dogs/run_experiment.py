@@ -24,7 +24,9 @@ NumPy; class styles reach the layer through ``LabelAwareClassifier``).
 Style methods: ``style (on the fly)`` uses the styles Grad-CAM chose per class;
 ``style (random)`` draws any candidate style for any image; ``style +
 pan+crop`` and ``style + flip`` add those traditional augmentations after it;
-``style (offline 2x)`` is the paper's stylized copy of the training set.
+``style (offline 2x)`` is the paper's stylized copy of the training set
+(every photo plus one stylized copy, with the styles per class unless a
+recipe study passes none), ``+ flip`` flipped on the fly.
 ``recipe_study.py`` beside this script varies the style settings.
 
     python examples/cats_vs_dogs/run_experiment.py --quick \\
@@ -64,6 +66,7 @@ STYLE_METHODS = (
     "style + pan+crop",
     "style + flip",
     "style (offline 2x)",
+    "style (offline 2x) + flip",
 )
 METHODS = BASELINES + ("flip",) + STYLE_METHODS
 UNSEEN_ART = "unseen art"
@@ -162,20 +165,18 @@ class Experiment:
         self.train, self.val, self.test = data.split((6, 2, 2), seed=0)
         self.class_names = data.class_names
         self.shape = (args.image_size, args.image_size, 3)
-        self.tests = {"clean": self.test.images}
-        for shift in CORRUPTIONS + RENDERINGS:
-            self.tests[shift] = cached_shift(shift, self.test.images, 1, cache)
-        if art_networks:
-            self.tests[UNSEEN_ART] = cached_shift(
-                UNSEEN_ART + "_" + "+".join(_renderer_name(r) for r in art_networks),
-                self.test.images,
-                1,
-                cache,
-                lambda: unseen_art(self.test.images, art_networks, seed=1),
-            )
+        # The test sets; the same shifts of the validation split, to choose
+        # among recipes without looking at the test split.
+        self.tests = {
+            "test": shifted_sets(self.test.images, art_networks, cache),
+            "validation": shifted_sets(self.val.images, art_networks, cache),
+        }
         if args.quick:
             self.base = self._new_classifier(seed=0)[1]
-            self.test_features = {k: self._features(v) for k, v in self.tests.items()}
+            self.features = {
+                split: {k: self._features(v) for k, v in sets.items()}
+                for split, sets in self.tests.items()
+            }
 
     def _new_classifier(self, seed, augmentation=None):
         keras.utils.set_random_seed(seed)
@@ -213,7 +214,7 @@ class Experiment:
         style = self.style if style is None else style
         augment = _augmentation(method, mapping, networks, seed, style)
         images, labels = train.images.astype("float32"), train.labels
-        if method == "style (offline 2x)":
+        if method.startswith("style (offline 2x)"):
             stylizer = _stylizer(style, networks, seed, mapping, rate=1.0)
             copies = np.concatenate(
                 [
@@ -277,16 +278,18 @@ class Experiment:
         )
         return model
 
-    def evaluate(self, model):
+    def evaluate(self, model, split="test"):
+        """Accuracy on each test set of `split` ("test" or "validation")."""
         accuracy = {}
+        labels = {"test": self.test, "validation": self.val}[split].labels
         if self.args.quick:
             head = keras.Model(model.get_layer("flatten").input, model.output)
-        for name, images in self.tests.items():
+        for name, images in self.tests[split].items():
             if self.args.quick:
-                p = head.predict(self.test_features[name], verbose=0)[:, 0]
+                p = head.predict(self.features[split][name], verbose=0)[:, 0]
             else:
                 p = model.predict(images.astype("float32"), verbose=0)[:, 0]
-            accuracy[name] = float(np.mean((p > 0.5) == self.test.labels))
+            accuracy[name] = float(np.mean((p > 0.5) == labels))
         accuracy["corruptions (mean)"] = float(
             np.mean([accuracy[s] for s in CORRUPTIONS])
         )
@@ -310,6 +313,23 @@ class Experiment:
         mapping = selector.select()
         selector.plot(output / "fig8_gradcam.png", class_names=self.class_names)
         return mapping, table
+
+
+def shifted_sets(images, art_networks, cache):
+    """`images` clean, under each corruption and rendering, and as unseen art
+    through `art_networks` (if any): deterministic (seed 1) and cached."""
+    sets = {"clean": images}
+    for shift in CORRUPTIONS + RENDERINGS:
+        sets[shift] = cached_shift(shift, images, 1, cache)
+    if art_networks:
+        sets[UNSEEN_ART] = cached_shift(
+            UNSEEN_ART + "_" + "+".join(_renderer_name(r) for r in art_networks),
+            images,
+            1,
+            cache,
+            lambda: unseen_art(images, art_networks, seed=1),
+        )
+    return sets
 
 
 def _renderer(spec):
@@ -370,7 +390,8 @@ def _augmentation(method, mapping, networks, seed, style):
             ],
             name="style_" + traditional.replace("+", "_"),
         )
-    return None  # offline expansion: a fixed, enlarged training set
+    # offline expansion: a fixed, enlarged training set, flipped on the fly
+    return baseline_augmentation("flip", seed) if method.endswith("+ flip") else None
 
 
 def _apply(augment, images, labels):

@@ -9,9 +9,10 @@ import pytest
 from tests.examples.no_tensorflow import run_without_tensorflow
 
 SCRIPT = Path(__file__).parents[2] / "examples" / "cats_vs_dogs" / "run_experiment.py"
-# One traditional augmentation and every style method.
+# One traditional augmentation and every style method (the offline copy with
+# its flip, which runs the offline copy's code too).
 METHODS = ["none", "pan+crop", "style (on the fly)", "style (random)",
-           "style + pan+crop", "style (offline 2x)"]  # fmt: skip
+           "style + pan+crop", "style (offline 2x) + flip"]  # fmt: skip
 
 
 def load_script():

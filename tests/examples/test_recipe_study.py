@@ -38,10 +38,12 @@ class StandIn:
         self.runs.append((method, len(train), seed, mapping, style, reuse))
         return "model"
 
-    def evaluate(self, model):
+    def evaluate(self, model, split="test"):
         names = ["clean", *CORRUPTIONS, *RENDERINGS]
         names += ["corruptions (mean)", "renderings (mean)"]
-        return {name: 0.5 + 0.01 * len(self.runs) for name in names}
+        # Validation and test gains differ: +1 and +2 points per run.
+        step = {"test": 0.02, "validation": 0.01}[split]
+        return {name: 0.5 + step * len(self.runs) for name in names}
 
 
 class _Split:
@@ -127,6 +129,54 @@ def test_gains_are_paired_by_seed(tmp_path, monkeypatch):
     assert float(cells[4].split(" ± ")[0]) == pytest.approx(sum(gains) / 2, abs=0.05)
 
 
+def test_validation_gains_come_first_and_from_the_validation_split(
+    tmp_path, monkeypatch
+):
+    study, _, rows = run_with_stand_in(
+        tmp_path, monkeypatch, "--variants", "none", "style"
+    )
+    assert all(set(r["validation"]) == set(r["accuracy"]) for r in rows)
+
+    def clean_gain(split):
+        table = study.paired_table(rows, split=split)
+        line = next(x for x in table.splitlines() if x.startswith("| full | style |"))
+        return float(line.strip("|").split("|")[3].split(" ± ")[0])
+
+    def clean(key, method, seed):
+        (row,) = [
+            r
+            for r in rows
+            if (r["setting"], r["method"], r["seed"]) == ("full", method, seed)
+        ]
+        return row[key]["clean"]
+
+    for split, key in (("test", "accuracy"), ("validation", "validation")):
+        gains = [100 * (clean(key, "style", s) - clean(key, "none", s)) for s in (0, 1)]
+        assert clean_gain(split) == pytest.approx(sum(gains) / 2, abs=0.05)
+    assert clean_gain("validation") == pytest.approx(clean_gain("test") / 2, abs=0.05)
+    text = (tmp_path / "results.md").read_text()
+    assert text.index("on the validation split") < text.index("on the test split")
+    # Rows written before validation was recorded: an empty table, no error.
+    old = [{k: v for k, v in r.items() if k != "validation"} for r in rows]
+    assert "| full |" not in study.paired_table(old, split="validation")
+
+
+def test_offline_copies_with_random_styles_and_a_flip(tmp_path, monkeypatch):
+    _, experiment, _ = run_with_stand_in(
+        tmp_path,
+        monkeypatch,
+        "--variants",
+        "style offline 2x",
+        "style offline 2x + flip, random styles",
+    )
+    by_name = {run[5]: run for run in experiment.runs}
+    method, _, _, mapping, style, _ = by_name["style offline 2x"]
+    assert method == "style (offline 2x)" and mapping == {0: "wave", 1: "udnie"}
+    method, _, _, mapping, style, _ = by_name["style offline 2x + flip, random styles"]
+    assert method == "style (offline 2x) + flip" and mapping is None
+    assert "random" not in style  # not a layer argument
+
+
 def test_a_deadline_skips_runs_and_lists_them(tmp_path, monkeypatch):
     _, experiment, rows = run_with_stand_in(
         tmp_path, monkeypatch, "--variants", "none", "style", "--deadline-min", "0"
@@ -166,6 +216,7 @@ def test_toy_study_under_jax_without_tensorflow(tmp_path, assets, make_net):
     assert len(rows) == 4  # 2 seeds x 2 settings; the second seed reuses
     assert {r["method"] for r in rows} == {"style, 1 painting"}
     assert all(0 <= r["accuracy"]["unseen art"] <= 1 for r in rows)
+    assert all(0 <= r["validation"]["unseen art"] <= 1 for r in rows)
     table = (out / "results.md").read_text()
     assert "; jax;" in table  # the backend it ran on
     assert "| small (3/class) | style, 1 painting |" in table

@@ -14,10 +14,13 @@ need .gpu/assets/cats_vs_dogs .gpu/assets/weights/vgg16_imagenet_notop.weights.h
 [[ "$STYLES" == *.h5 ]] && need "$STYLES"
 DEADLINE_MIN=${DEADLINE_MIN:-7.0}
 # The first study (results/cats_vs_dogs_gpu_study) measured none, flip, style,
-# style + flip, rate 0.25, Grad-CAM per class and offline 2x; next, what it left
-# out, around its winner (style + flip).
-DEFAULT="none,style + flip,style + flip rate 0.25,style + flip strength 0.5-1"
-DEFAULT+=",style + flip mix 0.5,flip"
+# style + flip, rate 0.25, Grad-CAM per class and offline 2x; the second
+# (results/cats_vs_dogs_gpu_search) rate, strength and mix around style + flip.
+# Next: the recipe (style + flip, rate 0.25) with strength 0.5-1, and the
+# offline copy with random styles (with and without a flip), which keeps every
+# clean photo: the one style variant that did not lose on 100 per class.
+DEFAULT="none,flip,style + flip rate 0.25,style + flip rate 0.25 strength 0.5-1"
+DEFAULT+=",style offline 2x + flip, random styles,style offline 2x, random styles"
 IFS=',' read -ra VARIANT_LIST <<< "${VARIANTS:-$DEFAULT}"
 # Names with a comma ("style, 1 painting", "style, Grad-CAM per class") come
 # split: join a piece that starts with a space to the one before it.
