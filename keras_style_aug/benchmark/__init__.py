@@ -16,6 +16,7 @@ from keras_style_aug.benchmark.network_suites import layouts
 from keras_style_aug.benchmark.network_suites import mixed_batches
 from keras_style_aug.benchmark.network_suites import presets
 from keras_style_aug.benchmark.network_suites import rate_cost
+from keras_style_aug.benchmark.network_suites import stage_times
 from keras_style_aug.benchmark.network_suites import stages
 from keras_style_aug.benchmark.network_suites import table1_latency
 from keras_style_aug.benchmark.network_suites import throughput
@@ -32,6 +33,7 @@ SUITES = (
     "layouts",
     "presets",
     "stages",
+    "stage_times",
     "mixed_batches",
     "rate_cost",
     "training_overhead",
@@ -78,6 +80,9 @@ def run(
         ],
         "presets": lambda: presets(batch, size=size, policy=policy, repeats=repeats),
         "stages": lambda: stages(net, batch, size=size, policy=policy, repeats=repeats),
+        "stage_times": lambda: stage_times(
+            net, batch, size=size, policy=policy, repeats=repeats
+        ),
         "mixed_batches": lambda: mixed_batches(
             TransformerNet(  # six styles in the first network's architecture
                 filters=net.filters,

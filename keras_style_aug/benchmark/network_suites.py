@@ -8,6 +8,7 @@ from unittest import mock
 
 import keras
 import numpy as np
+from keras.src.utils.backend_utils import DynamicBackend
 
 from keras_style_aug.benchmark.timing import Stylize
 from keras_style_aug.benchmark.timing import compile_fn
@@ -231,6 +232,87 @@ def stages(net, batch, size=224, policy="float32", repeats=5):
         )
     for row in rows:
         row["relative_to_shipped"] = row["images_per_s"] / rows[0]["images_per_s"]
+    return rows
+
+
+def stage_flops(net, size):
+    """Useful multiply-adds x 2 per image, by stage, at `size`x`size`: what
+    the paper's drawing computes (the phase layout computes the same)."""
+    f0, f1, f2 = net.filters
+    quarter, half = (size // 4) ** 2, (size // 2) ** 2
+    full = size**2
+
+    def conv(k, cin, cout, positions):
+        return 2 * k * k * cin * cout * positions
+
+    return {
+        "conv_in": conv(9, 3, f0, full),
+        "down1": conv(3, f0, f1, half),
+        "down2": conv(3, f1, f2, quarter),
+        "residual blocks": 2 * net.residual_blocks * conv(3, f2, f2, quarter),
+        "up1": conv(3, f2, f1, half),
+        "up2": conv(3, f1, f0, full),
+        "conv_out": conv(9, f0, 3, full),
+    }
+
+
+def stage_times(net, batch, size=224, policy="float32", repeats=5):
+    """Where the network's time goes, stage by stage (a profile): each stage
+    of the phase layout compiled alone and timed on its real input (the
+    previous stage's output, on the device), with its share of the stages'
+    sum and the TFLOP/s its useful work reaches; then the whole network as
+    one compiled call, which XLA may fuse across stages."""
+    twin = net.clone(dtype=policy)
+    b = DynamicBackend()
+    dtype = twin.compute_dtype
+    weights = twin.layer_weights()
+    style_weights = twin.style_weights(0, batch) if twin.is_multi_style else None
+    ops = phase_layout.PhaseLayout(b, style_weights, dtype)
+
+    def residual_blocks(x):
+        for i in range(twin.residual_blocks):
+            y = ops.residual_conv(x, weights[f"res{i}_a"], relu=True)
+            x = x + ops.residual_conv(y, weights[f"res{i}_b"], relu=False)
+        return x
+
+    stage_fns = {
+        name: (lambda x, n=name: getattr(ops, n)(x, weights[n]))
+        for name in ("conv_in", "down1", "down2", "up1", "up2", "conv_out")
+    }
+    stage_fns["residual blocks"] = residual_blocks
+    order = ["conv_in", "down1", "down2", "residual blocks", "up1", "up2"]
+    order.append("conv_out")
+    flops = stage_flops(twin, size)
+    x = keras.ops.convert_to_tensor(images_01(batch, size, policy) * 2.0 - 1.0)
+    rows = []
+    for name in order:
+        fn = compile_fn(stage_fns[name])
+        seconds = device_seconds(fn, [x], repeats, compile=False)
+        x = fn(x)  # the next stage's input
+        rows.append(
+            {
+                "stage": name,
+                "policy": policy,
+                "batch": batch,
+                "milliseconds": 1000 * seconds,
+                "tflop_per_s": flops[name] * batch / seconds / 1e12,
+            }
+        )
+    total = sum(r["milliseconds"] for r in rows)
+    for row in rows:
+        row["share"] = row["milliseconds"] / total
+    x = images_01(batch, size, policy)
+    seconds = device_seconds(forward_fn(twin, "phase", style_weights), [x], repeats)
+    rows.append(
+        {
+            "stage": "whole network (one call)",
+            "policy": policy,
+            "batch": batch,
+            "milliseconds": 1000 * seconds,
+            "tflop_per_s": sum(flops.values()) * batch / seconds / 1e12,
+            "share": 1000 * seconds / total,
+        }
+    )
     return rows
 
 

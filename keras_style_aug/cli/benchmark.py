@@ -15,6 +15,7 @@ SUITES = (
     "layouts",
     "presets",
     "stages",
+    "stage_times",
     "mixed_batches",
     "rate_cost",
     "training_overhead",

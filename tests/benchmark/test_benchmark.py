@@ -1,6 +1,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from keras_style_aug import benchmark
 from keras_style_aug.cli.main import main
@@ -47,6 +48,13 @@ def test_benchmark_cli_writes_every_suite(tmp_path, capsys):
     assert stages["as shipped"] == 0.0
     assert stages["one-pass statistics, folded affine"] < 1e-4  # same function
     assert stages["no norm (ReLU only)"] > 1e-2  # an ablation, not the network
+    stage_rows = results["stage_times"]
+    assert [r["stage"] for r in stage_rows] == [
+        "conv_in", "down1", "down2", "residual blocks", "up1", "up2", "conv_out",
+        "whole network (one call)",
+    ]  # fmt: skip
+    assert sum(r["share"] for r in stage_rows[:-1]) == pytest.approx(1.0)
+    assert all(r["milliseconds"] > 0 and r["tflop_per_s"] > 0 for r in stage_rows)
     mixed = {r["set-up"]: r for r in results["mixed_batches"]}
     separate = mixed[
         "6 separate networks, a random one per image (RandomStyleTransfer)"
@@ -91,3 +99,20 @@ def test_stylize_can_return_each_stylized_images_mean():
     assert images.shape == (3, 16, 16, 3) and means.shape == (3,)
     np.testing.assert_allclose(means, images.mean(axis=(1, 2, 3)), rtol=1e-5)
     assert np.ptp(means) > 0  # three different images, three different means
+
+
+def test_stage_flops_add_up_to_the_papers_network():
+    from keras_style_aug.benchmark.network_suites import stage_flops
+    from keras_style_aug.networks import TransformerNet
+
+    flops = stage_flops(TransformerNet.from_preset("full"), 224)
+    # 15.4 GFLOP per image at 224x224 (the GPU-speed issue's count), 60% of
+    # it in the five residual blocks.
+    assert sum(flops.values()) == pytest.approx(15.4e9, rel=0.005)
+    assert flops["residual blocks"] / sum(flops.values()) == pytest.approx(
+        0.6, abs=0.01
+    )
+    assert (
+        stage_flops(TransformerNet.from_preset("full"), 112)["up2"] * 4
+        == (flops["up2"])
+    )

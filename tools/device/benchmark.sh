@@ -9,7 +9,7 @@ set -u
 source tools/device/env.sh
 need .gpu/whl
 BENCH_S=${BENCH_S:-240}
-SUITES=${SUITES:-throughput layouts presets stages rate_cost training_overhead}
+SUITES=${SUITES:-throughput layouts presets stages stage_times rate_cost training_overhead}
 OVERHEAD=${OVERHEAD:---overhead-sizes 160 --overhead-batch-sizes 32}
 timeout "$BENCH_S" python3 -m keras_style_aug.cli.main benchmark --preset full \
   --suites $SUITES $OVERHEAD --image-size 224 --batch-sizes 32 256 \
