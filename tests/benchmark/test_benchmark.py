@@ -39,8 +39,9 @@ def test_benchmark_cli_writes_every_suite(tmp_path, capsys):
     (row,) = results["table1"]
     assert row["size"] == 16 and row["paper_seconds"] is None and row["seconds"] > 0
     rows = results["rate_cost"]
-    rates = {r["rate"]: r["seconds"] for r in rows if r["networks"] == 1}
-    assert rates[0.0] < rates[1.0]  # rate 0 skips the network
+    rates = {r["rate"]: r for r in rows if r["networks"] == 1}
+    assert set(rates) == {1.0, 0.5, 0.25, 0.0}  # no timing compared: a busy
+    assert rates[1.0]["relative_to_rate_1"] == 1.0  # machine may reorder them
     assert [r["networks"] for r in rows if r["rate"] == 0.5] == [1, 2, 3]
     full, lite = results["presets"]
     assert lite["parameters"] < full["parameters"] / 4
