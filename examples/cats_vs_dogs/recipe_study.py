@@ -197,8 +197,8 @@ def main(argv=None):
                         method, train, seed, classes, candidates, style, reuse=name
                     )
                 )
-                accuracy = experiment.evaluate(model)
-                validation = experiment.evaluate(model, split="validation")
+                scores = experiment.evaluate(model, splits=("test", "validation"))
+                accuracy, validation = scores["test"], scores["validation"]
                 seconds = time.time() - t
                 longest[setting] = max(longest.get(setting, 0.0), seconds)
                 rows.append(

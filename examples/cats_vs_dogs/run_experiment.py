@@ -165,18 +165,30 @@ class Experiment:
         self.train, self.val, self.test = data.split((6, 2, 2), seed=0)
         self.class_names = data.class_names
         self.shape = (args.image_size, args.image_size, 3)
-        # The test sets; the same shifts of the validation split, to choose
-        # among recipes without looking at the test split.
-        self.tests = {
-            "test": shifted_sets(self.test.images, art_networks, cache),
-            "validation": shifted_sets(self.val.images, art_networks, cache),
-        }
+        self.art_networks, self.cache = art_networks, cache
+        # The test sets now; the same shifts of the validation split (to
+        # choose among recipes without looking at the test split) when first
+        # asked for. Quick mode: their frozen-base features, likewise.
+        self.tests, self.features = {}, {}
+        self.test_sets("test")
         if args.quick:
             self.base = self._new_classifier(seed=0)[1]
-            self.features = {
-                split: {k: self._features(v) for k, v in sets.items()}
-                for split, sets in self.tests.items()
-            }
+            self.split_features("test")
+
+    def test_sets(self, split):
+        """`{name: images}` of `split` ("test" or "validation"): clean,
+        corrupted, rendered and unseen art, made and cached on first use."""
+        if split not in self.tests:
+            images = {"test": self.test, "validation": self.val}[split].images
+            self.tests[split] = shifted_sets(images, self.art_networks, self.cache)
+        return self.tests[split]
+
+    def split_features(self, split):
+        """Quick mode: the frozen base's features of `split`'s test sets."""
+        if split not in self.features:
+            sets = self.test_sets(split)
+            self.features[split] = {k: self._features(v) for k, v in sets.items()}
+        return self.features[split]
 
     def _new_classifier(self, seed, augmentation=None):
         keras.utils.set_random_seed(seed)
@@ -278,25 +290,34 @@ class Experiment:
         )
         return model
 
-    def evaluate(self, model, split="test"):
-        """Accuracy on each test set of `split` ("test" or "validation")."""
-        accuracy = {}
-        labels = {"test": self.test, "validation": self.val}[split].labels
+    def evaluate(self, model, splits=("test",)):
+        """`{split: {test set: accuracy}}` for `splits` ("test",
+        "validation"): each test set predicted once for all the splits
+        together (one input shape to compile, one call)."""
+        labels = {"test": self.test, "validation": self.val}
+        sizes = np.cumsum([len(labels[s]) for s in splits])[:-1]
         if self.args.quick:
             head = keras.Model(model.get_layer("flatten").input, model.output)
-        for name, images in self.tests[split].items():
+        result = {split: {} for split in splits}
+        for name in self.test_sets(splits[0]):
             if self.args.quick:
-                p = head.predict(self.features[split][name], verbose=0)[:, 0]
+                x = [self.split_features(s)[name] for s in splits]
+                p = head.predict(np.concatenate(x), verbose=0)[:, 0]
             else:
-                p = model.predict(images.astype("float32"), verbose=0)[:, 0]
-            accuracy[name] = float(np.mean((p > 0.5) == labels))
-        accuracy["corruptions (mean)"] = float(
-            np.mean([accuracy[s] for s in CORRUPTIONS])
-        )
-        accuracy["renderings (mean)"] = float(
-            np.mean([accuracy[s] for s in RENDERINGS])
-        )
-        return accuracy
+                x = [self.test_sets(s)[name].astype("float32") for s in splits]
+                p = model.predict(np.concatenate(x), verbose=0)[:, 0]
+            for split, part in zip(splits, np.split(p, sizes)):
+                result[split][name] = float(
+                    np.mean((part > 0.5) == labels[split].labels)
+                )
+        for accuracy in result.values():
+            accuracy["corruptions (mean)"] = float(
+                np.mean([accuracy[s] for s in CORRUPTIONS])
+            )
+            accuracy["renderings (mean)"] = float(
+                np.mean([accuracy[s] for s in RENDERINGS])
+            )
+        return result
 
     def select_styles(self, classifier, candidates, output):
         n = self.args.select_per_class
@@ -525,7 +546,7 @@ def main(argv=None):
                         method, train, seed, mapping, candidates, reuse=method
                     )
                 )
-                accuracy = experiment.evaluate(model)
+                accuracy = experiment.evaluate(model)["test"]
                 rows.append(
                     {
                         "setting": setting,
