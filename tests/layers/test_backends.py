@@ -63,7 +63,10 @@ def test_contracts_on_other_backends(backend):
     pytest.importorskip(backend)
     env = dict(os.environ, KERAS_BACKEND=backend)
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+        # One process (-n 0): the suite's two workers already fill the
+        # machine, and two more would each import and compile again (CPU
+        # time of the JAX contracts 126 -> 100 s, PyTorch 65 -> 30 s).
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0",
          *[str(TESTS / c) for c in (JAX_CONTRACTS if backend == "jax" else CONTRACTS)]],
         env=env,
         capture_output=True,
