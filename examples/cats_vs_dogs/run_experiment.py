@@ -179,9 +179,12 @@ class Experiment:
         """`{name: images}` of `split` ("test" or "validation"): clean,
         corrupted, rendered and unseen art, made and cached on first use."""
         if split not in self.tests:
-            images = {"test": self.test, "validation": self.val}[split].images
+            images = self._split(split).images
             self.tests[split] = shifted_sets(images, self.art_networks, self.cache)
         return self.tests[split]
+
+    def _split(self, name):
+        return {"test": self.test, "validation": self.val}[name]
 
     def split_features(self, split):
         """Quick mode: the frozen base's features of `split`'s test sets."""
@@ -294,8 +297,7 @@ class Experiment:
         """`{split: {test set: accuracy}}` for `splits` ("test",
         "validation"): each test set predicted once for all the splits
         together (one input shape to compile, one call)."""
-        labels = {"test": self.test, "validation": self.val}
-        sizes = np.cumsum([len(labels[s]) for s in splits])[:-1]
+        sizes = np.cumsum([len(self._split(s)) for s in splits])[:-1]
         if self.args.quick:
             head = keras.Model(model.get_layer("flatten").input, model.output)
         result = {split: {} for split in splits}
@@ -307,9 +309,8 @@ class Experiment:
                 x = [self.test_sets(s)[name].astype("float32") for s in splits]
                 p = model.predict(np.concatenate(x), verbose=0)[:, 0]
             for split, part in zip(splits, np.split(p, sizes)):
-                result[split][name] = float(
-                    np.mean((part > 0.5) == labels[split].labels)
-                )
+                labels = self._split(split).labels
+                result[split][name] = float(np.mean((part > 0.5) == labels))
         for accuracy in result.values():
             accuracy["corruptions (mean)"] = float(
                 np.mean([accuracy[s] for s in CORRUPTIONS])

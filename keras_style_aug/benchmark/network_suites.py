@@ -20,6 +20,7 @@ from keras_style_aug.benchmark.timing import median_seconds
 from keras_style_aug.benchmark.timing import random_images
 from keras_style_aug.layers import RandomStyleTransfer
 from keras_style_aug.networks import TransformerNet
+from keras_style_aug.networks import architecture
 from keras_style_aug.networks import phase_layout
 
 # The paper's Table 1: seconds per image for style models 1-5.
@@ -268,24 +269,18 @@ def stage_times(net, batch, size=224, policy="float32", repeats=5):
     weights = twin.layer_weights()
     style_weights = twin.style_weights(0, batch) if twin.is_multi_style else None
     ops = phase_layout.PhaseLayout(b, style_weights, dtype)
-
-    def residual_blocks(x):
-        for i in range(twin.residual_blocks):
-            y = ops.residual_conv(x, weights[f"res{i}_a"], relu=True)
-            x = x + ops.residual_conv(y, weights[f"res{i}_b"], relu=False)
-        return x
-
     stage_fns = {
         name: (lambda x, n=name: getattr(ops, n)(x, weights[n]))
         for name in ("conv_in", "down1", "down2", "up1", "up2", "conv_out")
     }
-    stage_fns["residual blocks"] = residual_blocks
-    order = ["conv_in", "down1", "down2", "residual blocks", "up1", "up2"]
-    order.append("conv_out")
-    flops = stage_flops(twin, size)
-    x = keras.ops.convert_to_tensor(images_01(batch, size, policy) * 2.0 - 1.0)
+    stage_fns["residual blocks"] = lambda x: architecture.residual_stack(
+        ops, x, weights, twin.residual_blocks
+    )
+    flops = stage_flops(twin, size)  # in the order of the stages
+    images = images_01(batch, size, policy)
+    x = images * 2.0 - 1.0  # the network works in [-1, 1]
     rows = []
-    for name in order:
+    for name in flops:
         fn = compile_fn(stage_fns[name])
         seconds = device_seconds(fn, [x], repeats, compile=False)
         x = fn(x)  # the next stage's input
@@ -301,8 +296,9 @@ def stage_times(net, batch, size=224, policy="float32", repeats=5):
     total = sum(r["milliseconds"] for r in rows)
     for row in rows:
         row["share"] = row["milliseconds"] / total
-    x = images_01(batch, size, policy)
-    seconds = device_seconds(forward_fn(twin, "phase", style_weights), [x], repeats)
+    seconds = device_seconds(
+        forward_fn(twin, "phase", style_weights), [images], repeats
+    )
     rows.append(
         {
             "stage": "whole network (one call)",

@@ -69,11 +69,17 @@ def forward(b, x, weights, residual_blocks, style_weights, dtype, layout="phase"
     x = ops.conv_in(x, weights["conv_in"])
     x = ops.down1(x, weights["down1"])
     x = ops.down2(x, weights["down2"])
-    # Residual blocks: x + norm(conv(relu(norm(conv(x))))).
-    for i in range(residual_blocks):
-        y = ops.residual_conv(x, weights[f"res{i}_a"], relu=True)
-        x = x + ops.residual_conv(y, weights[f"res{i}_b"], relu=False)
+    x = residual_stack(ops, x, weights, residual_blocks)
     # Decoder.
     x = ops.up1(x, weights["up1"])
     x = ops.up2(x, weights["up2"])
     return ops.conv_out(x, weights["conv_out"])
+
+
+def residual_stack(ops, x, weights, residual_blocks):
+    """The residual blocks, each x + norm(conv(relu(norm(conv(x))))), computed
+    by a layout's `ops` (the benchmark times them as one stage)."""
+    for i in range(residual_blocks):
+        y = ops.residual_conv(x, weights[f"res{i}_a"], relu=True)
+        x = x + ops.residual_conv(y, weights[f"res{i}_b"], relu=False)
+    return x
