@@ -37,6 +37,8 @@ import keras
 import numpy as np
 import run_experiment as rx
 
+from keras_style_aug.utils.images import save_figure
+
 # name -> (method of run_experiment.py, overrides of its style settings);
 # "styles": k restricts the styles to the first k candidates, for any class;
 # "random": any style for any image, not Grad-CAM's per class.
@@ -117,6 +119,88 @@ def timing_table(rows):
     return "\n".join(lines)
 
 
+CURVES = ("accuracy", "val_accuracy")
+
+
+def epoch_curves(model):
+    """The run's per-epoch training and validation accuracy (paper mode), or
+    None."""
+    history = getattr(getattr(model, "history", None), "history", None) or {}
+    if "val_accuracy" not in history:
+        return None
+    return {k: [round(float(v), 4) for v in history[k]] for k in CURVES}
+
+
+def _mean_curves(rows):
+    """`{(setting, variant): {curve: mean over seeds per epoch}}` of the
+    rows that have curves."""
+    found = {}
+    for r in rows:
+        if r.get("curves"):
+            found.setdefault((r["setting"], r["method"]), []).append(r["curves"])
+    return {
+        key: {k: np.mean([c[k] for c in runs], axis=0) for k in CURVES}
+        for key, runs in found.items()
+    }
+
+
+def fit_table(rows):
+    """Did the runs converge? Mean accuracy on the (augmented) training
+    photos and on the validation photos at the last epoch, and validation
+    accuracy 5 epochs earlier: a variant still climbing was stopped early."""
+    means = _mean_curves(rows)
+    if not means:
+        return ""
+    lines = [
+        "",
+        "Last epoch, mean over seeds: training accuracy (on augmented photos), "
+        "validation accuracy, and its change over the last 5 epochs "
+        "(`learning_curves.png`):",
+        "",
+        "| setting | variant | epochs | training | validation | last 5 epochs |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for (setting, name), curve in means.items():
+        train, val = curve["accuracy"], curve["val_accuracy"]
+        back = val[-6] if len(val) > 5 else val[0]
+        lines.append(
+            f"| {setting} | {name} | {len(val)} | {100 * train[-1]:.1f} | "
+            f"{100 * val[-1]:.1f} | {100 * (val[-1] - back):+.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def plot_curves(rows, path):
+    """Validation (solid) and training (dashed) accuracy by epoch, mean over
+    seeds, one panel per setting."""
+    means = _mean_curves(rows)
+    if not means:
+        return
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    settings = list(dict.fromkeys(k[0] for k in means))
+    fig, axes = plt.subplots(
+        1, len(settings), figsize=(6 * len(settings), 4), squeeze=False
+    )
+    for ax, setting in zip(axes[0], settings):
+        here = [(k[1], v) for k, v in means.items() if k[0] == setting]
+        for i, (name, curve) in enumerate(here):
+            color = f"C{i % 10}"
+            epochs = np.arange(1, len(curve["val_accuracy"]) + 1)
+            ax.plot(epochs, 100 * curve["val_accuracy"], color=color, label=name)
+            ax.plot(epochs, 100 * curve["accuracy"], color=color, linestyle="--")
+        ax.set_title(f"{setting}: validation (solid), training (dashed)")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("accuracy, %")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    save_figure(fig, path)
+
+
 PAIRED_COLUMNS = ("clean", "corruptions (mean)", "renderings (mean)", rx.UNSEEN_ART)
 
 
@@ -173,15 +257,16 @@ def main(argv=None):
     deadline = None if args.deadline_min is None else start + args.deadline_min * 60
     experiment, candidates, reference, mapping = rx.prepare(args, output)
     settings = {
-        "full": experiment.train,
-        f"small ({args.small_per_class}/class)": experiment.train.per_class(
-            args.small_per_class, seed=0
+        "full": (experiment.train, args.epochs),
+        f"small ({args.small_per_class}/class)": (
+            experiment.train.per_class(args.small_per_class, seed=0),
+            args.small_epochs,
         ),
     }
     runs = {n: variant_run(n, experiment, candidates, mapping) for n in args.variants}
     rows, skipped, longest = [], [], {}
     for seed in range(args.seeds):
-        for setting, train in settings.items():
+        for setting, (train, epochs) in settings.items():
             for name in args.variants:
                 first = setting == "full" and name == "none" and seed == 0
                 expected = longest.get(setting, 0.0)
@@ -194,9 +279,17 @@ def main(argv=None):
                     reference
                     if first
                     else experiment.fit(
-                        method, train, seed, classes, candidates, style, reuse=name
+                        method,
+                        train,
+                        seed,
+                        classes,
+                        candidates,
+                        style,
+                        reuse=name,
+                        epochs=epochs,
                     )
                 )
+                curves = epoch_curves(model)
                 scores = experiment.evaluate(model, splits=("test", "validation"))
                 accuracy, validation = scores["test"], scores["validation"]
                 seconds = time.time() - t
@@ -207,9 +300,11 @@ def main(argv=None):
                         "method": name,
                         "seed": seed,
                         "train_images": len(train),
+                        "epochs": epochs,
                         "style": {k: style[k] for k in ("rate", "strength", "mix")},
                         "accuracy": accuracy,
                         "validation": validation,
+                        "curves": curves,
                         "seconds": round(seconds, 1),
                     }
                 )
@@ -233,8 +328,9 @@ def write(rows, skipped, args, experiment, mapping, output, start):
     named = {experiment.class_names[c]: s for c, s in mapping.items()}
     header = (
         "# Recipe study, cats vs dogs, paper mode (full fine-tuning)\n\n"
-        f"Image size {args.image_size}, epochs {args.epochs}, batch "
-        f"{args.batch_size}, Adam {args.learning_rate}; train/val/test "
+        f"Image size {args.image_size}, epochs {args.epochs} (small split "
+        f"{args.small_epochs}), batch {args.batch_size}, Adam "
+        f"{args.learning_rate}; train/val/test "
         f"{len(experiment.train)}/{len(experiment.val)}/{len(experiment.test)}; "
         f"styles {args.styles}; unseen art {args.unseen_art_styles}; default "
         f"style settings {experiment.style}; Grad-CAM chose {named}; "
@@ -244,12 +340,13 @@ def write(rows, skipped, args, experiment, mapping, output, start):
     rx.write_results(rows, output, header)
     extra = paired_table(rows, split="validation") + "\n" + paired_table(rows)
     extra += "\n" + paired_table(rows, columns=None)
-    extra += "\n" + timing_table(rows)
+    extra += "\n" + fit_table(rows) + "\n" + timing_table(rows)
     if skipped:
         extra += "\n\nSkipped at the deadline: " + "; ".join(skipped) + "\n"
     with open(output / "results.md", "a") as f:
         f.write(extra + "\n")
     (output / "skipped.json").write_text(json.dumps(skipped, indent=2) + "\n")
+    plot_curves(rows, output / "learning_curves.png")
 
 
 if __name__ == "__main__":

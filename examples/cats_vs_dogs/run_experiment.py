@@ -88,6 +88,13 @@ def parse_args(argv=None):
     )
     p.add_argument("--image-size", type=int, default=None)
     p.add_argument("--epochs", type=int, default=None)
+    p.add_argument(
+        "--small-epochs",
+        type=int,
+        default=None,
+        help="epochs on the small split (default --epochs); with 100 photos "
+        "per class, 15 epochs are about 100 steps",
+    )
     p.add_argument("--batch-size", type=int, default=PAPER_TRAINING["batch_size"])
     p.add_argument("--learning-rate", type=float, default=None)
     p.add_argument("--seeds", type=int, default=3, help="seeds, small setting")
@@ -148,6 +155,8 @@ def parse_args(argv=None):
             setattr(args, key, value)
     if args.full_seeds is None:
         args.full_seeds = args.seeds
+    if args.small_epochs is None:
+        args.small_epochs = args.epochs
     if args.vgg16_weights is None:
         args.vgg16_weights = str(
             asset_path("weights", "vgg16_imagenet_notop.weights.h5")
@@ -218,15 +227,26 @@ class Experiment:
         )
 
     def fit(
-        self, method, train, seed, mapping=None, networks=(), style=None, reuse=None
+        self,
+        method,
+        train,
+        seed,
+        mapping=None,
+        networks=(),
+        style=None,
+        reuse=None,
+        epochs=None,
     ):
         """Trains one classifier; returns it (its head shares the weights).
 
-        `style` overrides the style settings (`style_settings`); in paper mode
-        runs with the same `reuse` key (same method and settings) share one
-        compiled model, reset to fresh weights and optimizer each time."""
+        `style` overrides the style settings (`style_settings`), `epochs`
+        `--epochs`; in paper mode runs with the same `reuse` key (same method
+        and settings) share one compiled model, reset to fresh weights and
+        optimizer each time, and `model.history.history` holds the run's
+        per-epoch training and validation accuracy."""
         args = self.args
         style = self.style if style is None else style
+        epochs = args.epochs if epochs is None else epochs
         augment = _augmentation(method, mapping, networks, seed, style)
         images, labels = train.images.astype("float32"), train.labels
         if method.startswith("style (offline 2x)"):
@@ -244,10 +264,10 @@ class Experiment:
             images = np.concatenate([images, copies])
             labels = np.concatenate([labels, labels])
         if not args.quick:
-            return self._fine_tune(images, labels, seed, augment, reuse)
+            return self._fine_tune(images, labels, seed, augment, reuse, epochs)
         model, _, head = self._new_classifier(seed, augment)
         fixed = None if augment else self._features(images)
-        for _ in range(args.epochs):
+        for _ in range(epochs):
             features = fixed
             if features is None:
                 augmented = np.concatenate(
@@ -269,7 +289,7 @@ class Experiment:
             )
         return model
 
-    def _fine_tune(self, images, labels, seed, augment, reuse=None):
+    def _fine_tune(self, images, labels, seed, augment, reuse, epochs):
         """Paper mode: the whole network trains; augmentation on the fly,
         inside the model (class styles get the labels from
         `LabelAwareClassifier`), on any backend."""
@@ -286,7 +306,7 @@ class Experiment:
             x,
             labels,
             batch_size=args.batch_size,
-            epochs=args.epochs,
+            epochs=epochs,
             shuffle=True,
             verbose=2,
             validation_data=(self.val.images.astype("float32"), self.val.labels),
@@ -529,14 +549,15 @@ def main(argv=None):
     experiment, candidates, reference, mapping = prepare(args, output)
     named = {experiment.class_names[c]: s for c, s in mapping.items()}
     settings = {
-        "full": (experiment.train, args.full_seeds),
+        "full": (experiment.train, args.full_seeds, args.epochs),
         f"small ({args.small_per_class}/class)": (
             experiment.train.per_class(args.small_per_class, seed=0),
             args.seeds,
+            args.small_epochs,
         ),
     }
     rows = []
-    for setting, (train, seeds) in settings.items():
+    for setting, (train, seeds, epochs) in settings.items():
         for method in args.methods:
             for seed in range(seeds):
                 t = time.time()
@@ -544,7 +565,13 @@ def main(argv=None):
                     reference
                     if (setting == "full" and method == "none" and seed == 0)
                     else experiment.fit(
-                        method, train, seed, mapping, candidates, reuse=method
+                        method,
+                        train,
+                        seed,
+                        mapping,
+                        candidates,
+                        reuse=method,
+                        epochs=epochs,
                     )
                 )
                 accuracy = experiment.evaluate(model)["test"]
@@ -572,8 +599,8 @@ def main(argv=None):
                 )
     header = (
         f"# Cats vs dogs, {'quick' if args.quick else 'paper'} mode\n\n"
-        f"Image size {args.image_size}, epochs {args.epochs}, batch "
-        f"{args.batch_size}, Adam {args.learning_rate}, "
+        f"Image size {args.image_size}, epochs {args.epochs} (small split "
+        f"{args.small_epochs}), batch {args.batch_size}, Adam {args.learning_rate}, "
         f"{'frozen VGG-16 base' if args.quick else 'full fine-tuning'}; train/val/"
         f"test {len(experiment.train)}/{len(experiment.val)}/{len(experiment.test)}; "
         f"seeds: full {args.full_seeds}, small {args.seeds}; styles chosen by "

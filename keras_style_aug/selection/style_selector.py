@@ -32,12 +32,12 @@ likely because one style per class turns texture into a cue for the label.
 
 import keras
 import numpy as np
-from PIL import Image
 from tqdm import tqdm
 
 from keras_style_aug import styles as style_registry
 from keras_style_aug.networks import TransformerNet
 from keras_style_aug.selection.grad_cam import grad_cam
+from keras_style_aug.utils.images import save_figure
 
 CRITERIA = ("score", "coverage", "iou", "retention")
 
@@ -229,13 +229,5 @@ class GradCamStyleSelector:
                 bottom.set_title(text, fontsize=7)
                 top.axis("off")
                 bottom.axis("off")
-        fig.set_dpi(90)
         fig.tight_layout()
-        fig.canvas.draw()
-        rgb = np.asarray(fig.canvas.buffer_rgba())[..., :3]
-        plt.close(fig)
-        # 256 colours (a quarter of the size of a true-colour PNG): overlays
-        # and photo thumbnails lose no detail that the figure is read for.
-        figure = Image.fromarray(rgb).quantize(256, dither=Image.Dither.NONE)
-        figure.save(path, format="PNG", optimize=True)
-        return path
+        return save_figure(fig, path)

@@ -113,6 +113,21 @@ def save_image(array, path):
     return path
 
 
+def save_figure(fig, path, dpi=90):
+    """Writes a Matplotlib figure as a 256-colour PNG (about a quarter of a
+    true-colour one: plots, overlays and thumbnails lose no detail that they
+    are read for) and closes it."""
+    import matplotlib.pyplot as plt
+
+    fig.set_dpi(dpi)
+    fig.canvas.draw()
+    rgb = np.asarray(fig.canvas.buffer_rgba())[..., :3]
+    plt.close(fig)
+    image = Image.fromarray(rgb).quantize(256, dither=Image.Dither.NONE)
+    image.save(path, format="PNG", optimize=True)
+    return path
+
+
 def _format(path):
     suffix = Path(path).suffix.lower()
     return {".jpg": "JPEG", ".jpeg": "JPEG"}.get(suffix, "PNG")

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from keras_style_aug.data import CORRUPTIONS
@@ -34,9 +35,9 @@ class StandIn:
         self.val, self.test = _Split(4), _Split(4)
         self.runs = []
 
-    def fit(self, method, train, seed, mapping, networks, style, reuse):
+    def fit(self, method, train, seed, mapping, networks, style, reuse, epochs):
         self.runs.append((method, len(train), seed, mapping, style, reuse))
-        return "model"
+        return _Trained(epochs)
 
     def evaluate(self, model, splits=("test",)):
         names = ["clean", *CORRUPTIONS, *RENDERINGS]
@@ -47,6 +48,18 @@ class StandIn:
             split: {name: 0.5 + step[split] * len(self.runs) for name in names}
             for split in splits
         }
+
+
+class _Trained:
+    """A model with Keras's per-epoch history: training accuracy rising
+    from 50 to 90%, validation from 60 to 80%."""
+
+    def __init__(self, epochs):
+        history = {
+            "accuracy": np.linspace(0.5, 0.9, epochs).tolist(),
+            "val_accuracy": np.linspace(0.6, 0.8, epochs).tolist(),
+        }
+        self.history = SimpleNamespace(history=history)
 
 
 class _Split:
@@ -191,6 +204,31 @@ def test_a_deadline_skips_runs_and_lists_them(tmp_path, monkeypatch):
     assert "Skipped at the deadline" in (tmp_path / "results.md").read_text()
 
 
+def test_the_small_split_trains_its_own_epochs_and_the_curves_are_kept(
+    tmp_path, monkeypatch
+):
+    study, _, rows = run_with_stand_in(
+        tmp_path,
+        monkeypatch,
+        "--variants", "none", "style",
+        "--epochs", "3", "--small-epochs", "7",
+    )  # fmt: skip
+    for row in rows:
+        assert row["epochs"] == (3 if row["setting"] == "full" else 7)
+        if row["curves"] is not None:  # not the reference, trained by prepare
+            assert len(row["curves"]["val_accuracy"]) == row["epochs"]
+    assert [r["curves"] is None for r in rows].count(True) == 1
+    table = study.fit_table(rows).splitlines()
+    line = next(x for x in table if x.startswith("| small (1/class) | style |"))
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    # 7 epochs; last training 90%, validation 80%, 5 epochs earlier 63.3%.
+    assert cells[2:] == ["7", "90.0", "80.0", "+16.7"]
+    assert "| full | none | 3 |" in "\n".join(table)  # seed 1's run alone
+    text = (tmp_path / "results.md").read_text()
+    assert "Last epoch, mean over seeds" in text
+    assert (tmp_path / "learning_curves.png").stat().st_size > 10_000
+
+
 def test_quick_mode_is_refused(monkeypatch):
     study = load_script(monkeypatch)
     with pytest.raises(SystemExit, match="drop --quick"):
@@ -210,7 +248,7 @@ def test_toy_study_under_jax_without_tensorflow(tmp_path, assets, make_net):
         "--small-per-class", "3", "--select-per-class", "1",
         "--limit-per-class", "6", "--batch-size", "4",
         "--data-dir", str(assets / "cats_vs_dogs" / "train"),
-        "--variants", "style, 1 painting",
+        "--variants", "style, 1 painting", "--small-epochs", "2",
         "--output", str(out), "--styles", *styles,
     ]  # fmt: skip
     result = run_without_tensorflow(SCRIPT, args)
@@ -218,6 +256,9 @@ def test_toy_study_under_jax_without_tensorflow(tmp_path, assets, make_net):
     rows = json.loads((out / "results.json").read_text())
     assert len(rows) == 4  # 2 seeds x 2 settings; the second seed reuses
     assert {r["method"] for r in rows} == {"style, 1 painting"}
+    for row in rows:  # Keras's own per-epoch history, 1 epoch full, 2 small
+        assert len(row["curves"]["accuracy"]) == row["epochs"]
+    assert {r["epochs"] for r in rows} == {1, 2}
     assert all(0 <= r["accuracy"]["unseen art"] <= 1 for r in rows)
     assert all(0 <= r["validation"]["unseen art"] <= 1 for r in rows)
     table = (out / "results.md").read_text()
