@@ -9,7 +9,9 @@ JSON-ready dict.
     KERAS_BACKEND=jax keras-style-aug benchmark --batch-sizes 1 32 256
 """
 
+import json
 import time
+from pathlib import Path
 
 from keras_style_aug.benchmark.network_suites import PAPER_TABLE1
 from keras_style_aug.benchmark.network_suites import layouts
@@ -53,8 +55,11 @@ def run(
     suites=SUITES,
     vgg16_random=False,
     size=224,
+    output=None,
 ):
     """The chosen suites; returns a dict and prints each as a markdown table.
+    With `output` (a path), the dict is also written there as JSON after
+    every suite, so a run cut short keeps the suites it finished.
 
     Suites with one precision run under the last of `policies`; suites with
     one batch size use the largest of `batch_sizes` (at least 8). Batched
@@ -117,7 +122,17 @@ def run(
             format_markdown({"machine": results["machine"], name: results[name]}),
             flush=True,
         )
+        if output is not None:
+            _write_json(results, Path(output))
     return results
+
+
+def _write_json(results, path):
+    """Whole or not at all: a temporary file renamed over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(results, indent=2) + "\n")
+    tmp.replace(path)
 
 
 def format_markdown(results):

@@ -3,6 +3,7 @@ Table 1, batched throughput, the plain against the phase layout, `lite`
 against `full`, where the time goes (`stages`), mixed-style batches, and the
 cost of `rate`."""
 
+import contextlib
 import statistics
 from unittest import mock
 
@@ -196,29 +197,43 @@ def _relu_only(b, x, scale, offset, style_weights, phases=1, relu=True):
     return b.nn.relu(x) if relu else x
 
 
-# Ablations of the phase layout's instance norm, to see where the time goes.
-NORM_VARIANTS = {
-    "as shipped": phase_layout.instance_norm,
-    "one-pass statistics, folded affine": one_pass_norm,
-    "no statistics (affine only)": affine_only_norm,
-    "no norm (ReLU only)": _relu_only,
+def _zero_padded_conv(b, x, kernel, dtype, stride=1):
+    """`phase_layout.reflect_conv` with zeros for the reflection, padded by
+    the convolution itself: no padded copy of the map."""
+    return b.nn.conv(x, b.cast(kernel, dtype), strides=stride, padding="same")
+
+
+# Ablations of the phase layout, to see where the time goes: functions of
+# `phase_layout` replaced while the network is traced.
+STAGE_VARIANTS = {
+    "as shipped": {},
+    "one-pass statistics, folded affine": {"instance_norm": one_pass_norm},
+    "no statistics (affine only)": {"instance_norm": affine_only_norm},
+    "no norm (ReLU only)": {"instance_norm": _relu_only},
+    "zero padding in the convolutions (residual blocks, down2)": {
+        "reflect_conv": _zero_padded_conv
+    },
 }
 
 
 def stages(net, batch, size=224, policy="float32", repeats=5):
     """Where the network's time goes, by ablation: the phase layout as
     shipped, with a one-pass instance norm, with the norm's statistics left
-    out, and with no norm at all (the convolutions and padding). The last
-    two compute other functions; they bound what a faster norm can gain.
-    `max_abs_diff` compares outputs in [0, 1] with the shipped norm's."""
+    out, with no norm at all, and with the 3x3 convolutions at quarter
+    resolution padded with zeros by the convolution instead of a reflected
+    copy of their input. The last three compute other functions; they bound
+    what a faster norm, or padding without copies, can gain. `max_abs_diff`
+    compares outputs in [0, 1] with the shipped network's."""
     twin = net.clone(dtype=policy)
     x = images_01(batch, size, policy)
     weights = twin.style_weights(0, batch) if twin.is_multi_style else None
     rows, reference = [], None
-    for variant, norm in NORM_VARIANTS.items():
-        with mock.patch.object(phase_layout, "instance_norm", norm):
+    for variant, patches in STAGE_VARIANTS.items():
+        with contextlib.ExitStack() as stack:
+            for name, replacement in patches.items():
+                stack.enter_context(mock.patch.object(phase_layout, name, replacement))
             fn = compile_fn(forward_fn(twin, "phase", weights))
-            out = fn(x)  # compiled once, with this norm
+            out = fn(x)  # compiled once, with these functions
         seconds = device_seconds(fn, [x], repeats, compile=False)
         out = keras.ops.convert_to_numpy(keras.ops.cast(out, "float32"))
         reference = out if reference is None else reference

@@ -3,9 +3,6 @@
 Prints markdown tables and writes them with the machine facts as JSON.
 """
 
-import json
-from pathlib import Path
-
 from keras_style_aug.cli.arguments import add_styles
 from keras_style_aug.cli.arguments import positive_int
 
@@ -101,7 +98,7 @@ def add_arguments(parser):
     parser.add_argument(
         "--output",
         default="benchmark.json",
-        help="JSON of every figure with the machine",
+        help="JSON of every figure with the machine, rewritten after each suite",
     )
 
 
@@ -129,6 +126,6 @@ def run(args):
         suites=args.suites,
         vgg16_random=random_vgg,
         size=args.image_size,
+        output=args.output,
     )
-    Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
-    print(f"wrote {args.output}")
+    print(f"wrote {args.output} ({len(results) - 1} suites)")

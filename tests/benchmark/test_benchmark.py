@@ -5,6 +5,7 @@ import pytest
 
 from keras_style_aug import benchmark
 from keras_style_aug.cli.main import main
+from keras_style_aug.networks import TransformerNet
 
 
 def test_benchmark_cli_writes_every_suite(tmp_path, capsys):
@@ -49,6 +50,8 @@ def test_benchmark_cli_writes_every_suite(tmp_path, capsys):
     assert stages["as shipped"] == 0.0
     assert stages["one-pass statistics, folded affine"] < 1e-4  # same function
     assert stages["no norm (ReLU only)"] > 1e-2  # an ablation, not the network
+    # Zeros for the reflection change the borders: the patch took effect.
+    assert stages["zero padding in the convolutions (residual blocks, down2)"] > 1e-3
     stage_rows = results["stage_times"]
     assert [r["stage"] for r in stage_rows] == [
         "conv_in", "down1", "down2", "residual blocks", "up1", "up2", "conv_out",
@@ -117,3 +120,25 @@ def test_stage_flops_add_up_to_the_papers_network():
         stage_flops(TransformerNet.from_preset("full"), 112)["up2"] * 4
         == (flops["up2"])
     )
+
+
+def test_a_run_cut_short_keeps_the_suites_it_finished(tmp_path, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt  # Ctrl-C, or the device's timeout
+
+    monkeypatch.setattr(benchmark, "stages", interrupted)
+    out = tmp_path / "bench.json"
+    with pytest.raises(KeyboardInterrupt):
+        benchmark.run(
+            [TransformerNet.from_preset("lite")],
+            batch_sizes=(2,),
+            policies=("float32",),
+            repeats=1,
+            suites=("presets", "stages"),
+            size=16,
+            output=out,
+        )
+    results = json.loads(out.read_text())
+    assert set(results) == {"machine", "presets"}
+    assert [r["preset"] for r in results["presets"]] == ["full", "lite"]
+    assert list(tmp_path.iterdir()) == [out]  # no temporary file left
