@@ -7,8 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.examples.no_tensorflow import run_without_tensorflow
-
 SCRIPT = Path(__file__).parents[2] / "examples" / "cats_vs_dogs" / "run_experiment.py"
 # One traditional augmentation and every style method (the offline copy with a
 # flip: below).
@@ -92,26 +90,6 @@ def test_through_tfds_under_mock_data(tmp_path, toy_styles):
         rows = script.main(toy_args(tmp_path / "out", toy_styles, "--methods", "none"))
     assert {r["method"] for r in rows} == {"none"}
     assert rows[0]["train_images"] == 12  # 6:2:2 of 20
-
-
-def test_paper_mode_runs_under_jax_without_tensorflow(tmp_path, assets, toy_styles):
-    pytest.importorskip("jax")
-    out = tmp_path / "out"
-    args = [
-        "--image-size", "32", "--epochs", "1", "--seeds", "1",
-        "--small-per-class", "3", "--select-per-class", "1",
-        "--limit-per-class", "6", "--batch-size", "4",
-        "--data-dir", str(assets / "cats_vs_dogs" / "train"),
-        "--methods", "style (on the fly)", "--full-seeds", "0",
-        "--output", str(out), "--styles", *toy_styles,
-    ]  # fmt: skip
-    result = run_without_tensorflow(SCRIPT, args)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    rows = json.loads((out / "results.json").read_text())
-    assert {r["method"] for r in rows} == {"style (on the fly)"}
-    assert all("unseen art" in r["accuracy"] for r in rows)
-    assert "paper mode" in (out / "results.md").read_text()
-    assert "(jax)" in (out / "results.md").read_text()
 
 
 def test_both_splits_in_one_call_score_as_each_alone(tmp_path, assets, make_net):

@@ -236,6 +236,11 @@ def test_quick_mode_is_refused(monkeypatch):
 
 
 def test_toy_study_under_jax_without_tensorflow(tmp_path, assets, make_net):
+    """Paper mode of the experiment (``run_experiment.Experiment``: the
+    Grad-CAM reference, class styles through ``LabelAwareClassifier``, the
+    test and validation sets) under JAX where TensorFlow cannot import, as on
+    the lent GPU machines; ``run_experiment.py``'s own loop is tested in
+    ``test_cats_vs_dogs.py``."""
     pytest.importorskip("jax")
     styles = []
     for i, name in enumerate(["toyA", "toyB"]):
