@@ -59,6 +59,7 @@ from keras_style_aug.data import load_tfds_cats_vs_dogs
 from keras_style_aug.data import unseen_art
 from keras_style_aug.layers import RandomStyleTransfer
 from keras_style_aug.selection import GradCamStyleSelector
+from keras_style_aug.utils.images import save_figure
 
 STYLE_METHODS = (
     "style (on the fly)",
@@ -509,8 +510,7 @@ def _plot(summary, path):
         ax.set_title(setting)
         ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    save_figure(fig, path, dpi=100)
 
 
 def prepare(args, output):

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Call 1 on a lent GPU machine (issue #12), `.gpu/whl` carried: the speed
 # suites under JAX, bf16, side by side. Each suite prints its table to
-# $OUT/benchmark.log as it ends; the JSON is written at the end.
+# $OUT/benchmark.log as it ends and rewrites the JSON, so a cut run keeps it.
 # Suites in the order of what is still unknown (BENCH_S may cut the last):
 # where the time goes (`stages`, now with a padding ablation, and
 # `stage_times`, never run on a GPU), the training overhead at the issue's

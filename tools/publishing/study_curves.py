@@ -20,15 +20,19 @@ EPOCH = re.compile(r" - accuracy: ([\d.]+) .* - val_accuracy: ([\d.]+)")
 RUN = re.compile(r"^\s*(.+?) \|\s+(.+?) \| seed (\d+) \| clean")
 
 
+def _no_epochs():
+    return {name: [] for name in recipe_study.CURVES}
+
+
 def runs_from_log(text):
     """Rows `{setting, method, seed, curves}`, one per finished run, with
     the epochs logged since the run before."""
-    rows, curves = [], {"accuracy": [], "val_accuracy": []}
+    rows, curves = [], _no_epochs()
     for line in text.splitlines():
         epoch = EPOCH.search(line)
-        if epoch:
-            curves["accuracy"].append(float(epoch.group(1)))
-            curves["val_accuracy"].append(float(epoch.group(2)))
+        if epoch:  # its groups in the order of recipe_study.CURVES
+            for name, value in zip(recipe_study.CURVES, epoch.groups()):
+                curves[name].append(float(value))
             continue
         run = RUN.match(line)
         if run:
@@ -41,7 +45,7 @@ def runs_from_log(text):
                     "curves": curves if curves["accuracy"] else None,
                 }
             )
-            curves = {"accuracy": [], "val_accuracy": []}
+            curves = _no_epochs()
     return rows
 
 
