@@ -203,6 +203,20 @@ def _zero_padded_conv(b, x, kernel, dtype, stride=1):
     return b.nn.conv(x, b.cast(kernel, dtype), strides=stride, padding="same")
 
 
+def _nine_tap_upsample_conv(b, x, kernel, dtype):
+    """`phase_layout.upsample_conv` as it was before 2026-11-28: one 3x3
+    convolution at the low resolution writing the four phases (the sub-pixel
+    form), 9/4 of the multiply-adds; the same function."""
+    taps = np.zeros((3, 2, 3), "float32")  # [offset 0..2, phase, tap]
+    for a in range(2):
+        for u in range(3):
+            taps[(a + u - 1) // 2 + 1, a, u] = 1
+    t = b.convert_to_tensor(taps)
+    k = b.numpy.einsum("dau,egv,uvio->deiago", t, t, kernel)
+    k = b.numpy.reshape(k, (3, 3, kernel.shape[2], 4 * kernel.shape[3]))
+    return phase_layout.conv(b, phase_layout.pad_symmetric_1(b, x), k, dtype)
+
+
 # Ablations of the phase layout, to see where the time goes: functions of
 # `phase_layout` replaced while the network is traced.
 STAGE_VARIANTS = {
@@ -213,17 +227,22 @@ STAGE_VARIANTS = {
     "zero padding in the convolutions (residual blocks, down2)": {
         "reflect_conv": _zero_padded_conv
     },
+    "upsampling as a 3x3 sub-pixel convolution (9 taps, before 2026-11-28)": {
+        "upsample_conv": _nine_tap_upsample_conv
+    },
 }
 
 
 def stages(net, batch, size=224, policy="float32", repeats=5):
     """Where the network's time goes, by ablation: the phase layout as
     shipped, with a one-pass instance norm, with the norm's statistics left
-    out, with no norm at all, and with the 3x3 convolutions at quarter
+    out, with no norm at all, with the 3x3 convolutions at quarter
     resolution padded with zeros by the convolution instead of a reflected
-    copy of their input. The last three compute other functions; they bound
-    what a faster norm, or padding without copies, can gain. `max_abs_diff`
-    compares outputs in [0, 1] with the shipped network's."""
+    copy of their input, and with the upsampling convolutions in their
+    earlier 9-tap form. "no statistics", "no norm" and "zero padding" compute
+    other functions; they bound what a faster norm, or padding without
+    copies, can gain. `max_abs_diff` compares outputs in [0, 1] with the
+    shipped network's."""
     twin = net.clone(dtype=policy)
     x = images_01(batch, size, policy)
     weights = twin.style_weights(0, batch) if twin.is_multi_style else None
@@ -252,8 +271,9 @@ def stages(net, batch, size=224, policy="float32", repeats=5):
 
 
 def stage_flops(net, size):
-    """Useful multiply-adds x 2 per image, by stage, at `size`x`size`: what
-    the paper's drawing computes (the phase layout computes the same)."""
+    """Multiply-adds x 2 per image, by stage, at `size`x`size`, as the
+    paper's drawing computes them (the phase layout does the same work, but
+    for the upsampling stages, where it needs 4/9 of it)."""
     f0, f1, f2 = net.filters
     quarter, half = (size // 4) ** 2, (size // 2) ** 2
     full = size**2

@@ -9,10 +9,13 @@ positions, a shape accelerators run far closer to their peak:
 
 - a stride-1 9x9 convolution is a 5x5 convolution from the input's phases to
   the output's phases;
-- nearest upsampling by 2 followed by a 3x3 convolution is one 3x3
-  convolution at the low resolution that writes the four output phases (the
-  "sub-pixel" form); reflection padding of the upsampled map equals edge
-  padding of the low-resolution one;
+- nearest upsampling by 2 followed by a 3x3 convolution is one 2x2
+  convolution at the low resolution that writes the four output phases, each
+  phase read at its own offset: of the 3x3 taps on the upsampled map, each
+  output phase sees only 2x2 distinct low-resolution pixels, so this does
+  4/9 of the multiply-adds of the 3x3 (the "sub-pixel" form, 3x3 at low
+  resolution, does all of them); reflection padding of the upsampled map
+  equals edge padding of the low-resolution one;
 - a stride-2 3x3 convolution of a map held as phases is a 2x2 convolution.
 
 Reflection padding of a map held as phases is reflection on one side and
@@ -54,12 +57,13 @@ def _phase_taps_stride2():
 
 
 def _phase_taps_upsample():
-    """[d, a, u] = 1 where tap u of a 3x3 kernel on the x2 upsampled map reads
-    low-resolution offset d (0..2, padded by one) for output phase a."""
-    t = np.zeros((3, 2, 3), "float32")
+    """[e, a, u] = 1 where tap u of a 3x3 kernel on the x2 upsampled map reads
+    tap e (0..1) of output phase a's 2x2 window, which starts at
+    low-resolution offset a (0..1, the map padded by one)."""
+    t = np.zeros((2, 2, 3), "float32")
     for a in range(2):
         for u in range(3):
-            t[(a + u - 1) // 2 + 1, a, u] = 1
+            t[(a + u - 1) // 2 + 1 - a, a, u] = 1
     return t
 
 
@@ -85,11 +89,11 @@ def kernel_stride2_to_phases(b, kernel):
 
 
 def kernel_upsample_to_phases(b, kernel):
-    """(3, 3, I, O) after x2 upsampling -> (3, 3, I, 4O) writing phases."""
+    """(3, 3, I, O) after x2 upsampling -> (2, 2, I, 4O) writing phases."""
     t = b.convert_to_tensor(_TAPS_UPSAMPLE)
     k = b.numpy.einsum("dau,egv,uvio->deiago", t, t, kernel)
     shape = kernel.shape
-    return b.numpy.reshape(k, (3, 3, shape[2], 4 * shape[3]))
+    return b.numpy.reshape(k, (2, 2, shape[2], 4 * shape[3]))
 
 
 def space_to_depth(b, x):
@@ -174,6 +178,23 @@ def instance_norm(b, x, scale, offset, style_weights, phases=1, relu=True):
     return b.numpy.reshape(b.cast(y, x.dtype), (n, h, w, c4))
 
 
+def upsample_conv(b, x, kernel, dtype):
+    """Nearest x2 upsampling, reflection padding and a 3x3 convolution of
+    `(N, H, W, I)`, as `(N, H, W, 4O)` phases: one 2x2 convolution over the
+    edge-padded map gives every phase at `H + 1` offsets, and phase
+    `(row, column)` keeps the `H x W` of them that start at `(row, column)`
+    (static slices: the map's sides may be unknown while tracing)."""
+    out = kernel.shape[3]
+    y = conv(b, pad_symmetric_1(b, x), kernel_upsample_to_phases(b, kernel), dtype)
+    first = {0: slice(None, -1), 1: slice(1, None)}  # H of the H + 1 offsets
+    phases = [
+        y[:, first[row], first[col], (2 * row + col) * out : (2 * row + col + 1) * out]
+        for row in range(2)
+        for col in range(2)
+    ]
+    return b.numpy.concatenate(phases, axis=-1)
+
+
 def conv(b, x, kernel, dtype, stride=1):
     return b.nn.conv(x, b.cast(kernel, dtype), strides=stride, padding="valid")
 
@@ -230,14 +251,8 @@ class PhaseLayout:
         )
 
     def _upsample_conv(self, x, w):
-        """Nearest x2 upsampling + 3x3 as one sub-pixel convolution."""
-        b = self.b
-        x = conv(
-            b,
-            pad_symmetric_1(b, x),
-            kernel_upsample_to_phases(b, w["kernel"]),
-            self.dtype,
-        )
+        """Nearest x2 upsampling + 3x3 as one 2x2 convolution (phases)."""
+        x = upsample_conv(self.b, x, w["kernel"], self.dtype)
         return self._norm(x, w, phases=4)
 
     def up1(self, x, w):

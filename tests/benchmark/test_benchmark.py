@@ -49,6 +49,8 @@ def test_benchmark_cli_writes_every_suite(tmp_path, capsys):
     stages = {r["variant"]: r["max_abs_diff"] for r in results["stages"]}
     assert stages["as shipped"] == 0.0
     assert stages["one-pass statistics, folded affine"] < 1e-4  # same function
+    nine_taps = "upsampling as a 3x3 sub-pixel convolution (9 taps, before 2026-11-28)"
+    assert stages[nine_taps] < 1e-4  # same function
     assert stages["no norm (ReLU only)"] > 1e-2  # an ablation, not the network
     # Zeros for the reflection change the borders: the patch took effect.
     assert stages["zero padding in the convolutions (residual blocks, down2)"] > 1e-3
