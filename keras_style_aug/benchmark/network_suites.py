@@ -4,6 +4,7 @@ against `full`, where the time goes (`stages`), mixed-style batches, and the
 cost of `rate`."""
 
 import contextlib
+import functools
 import statistics
 from unittest import mock
 
@@ -163,22 +164,33 @@ def presets(batch, size=224, policy="float32", repeats=5):
     return rows
 
 
-def one_pass_norm(b, x, scale, offset, style_weights, phases=1, relu=True):
+def one_pass_norm(
+    b, x, scale, offset, style_weights, phases=1, relu=True, in_float32=False
+):
     """Instance norm with the mean and mean square in one float32 pass and
-    scale and offset folded into one multiply-add on `x`'s dtype."""
+    scale and offset folded into one multiply-add on `x`'s dtype, or, with
+    `in_float32`, on `x` in float32 with the statistics taken about each
+    channel's first value (so a nearly constant channel loses no precision
+    to `E[x^2] - E[x]^2`) and the result cast back, as the shipped norm
+    rounds."""
     n, h, w, c4 = b.shape(x)
     c = c4 // phases
     x = b.numpy.reshape(x, (n, h, w, phases, c))
     x32 = b.cast(x, "float32")
-    mean = b.numpy.mean(x32, axis=(1, 2, 3), keepdims=True)
-    square = b.numpy.mean(b.numpy.square(x32), axis=(1, 2, 3), keepdims=True)
+    shift = x32[:, :1, :1, :1] if in_float32 else 0.0
+    mean = b.numpy.mean(x32 - shift, axis=(1, 2, 3), keepdims=True)
+    square = b.numpy.mean(b.numpy.square(x32 - shift), axis=(1, 2, 3), keepdims=True)
     var = b.numpy.maximum(square - b.numpy.square(mean), 0.0)
+    mean = mean + shift
     scale, offset = phase_layout.style_affine(b, scale, offset, style_weights, c)
     gain = scale / b.numpy.sqrt(var + phase_layout._EPSILON)
-    y = x * b.cast(gain, x.dtype) + b.cast(offset - mean * gain, x.dtype)
+    if in_float32:
+        y = x32 * gain + (offset - mean * gain)
+    else:
+        y = x * b.cast(gain, x.dtype) + b.cast(offset - mean * gain, x.dtype)
     if relu:
         y = b.nn.relu(y)
-    return b.numpy.reshape(y, (n, h, w, c4))
+    return b.numpy.reshape(b.cast(y, x.dtype), (n, h, w, c4))
 
 
 def affine_only_norm(b, x, scale, offset, style_weights, phases=1, relu=True):
@@ -222,6 +234,9 @@ def _nine_tap_upsample_conv(b, x, kernel, dtype):
 STAGE_VARIANTS = {
     "as shipped": {},
     "one-pass statistics, folded affine": {"instance_norm": one_pass_norm},
+    "one-pass statistics, folded affine in float32": {
+        "instance_norm": functools.partial(one_pass_norm, in_float32=True)
+    },
     "no statistics (affine only)": {"instance_norm": affine_only_norm},
     "no norm (ReLU only)": {"instance_norm": _relu_only},
     "zero padding in the convolutions (residual blocks, down2)": {
@@ -235,14 +250,14 @@ STAGE_VARIANTS = {
 
 def stages(net, batch, size=224, policy="float32", repeats=5):
     """Where the network's time goes, by ablation: the phase layout as
-    shipped, with a one-pass instance norm, with the norm's statistics left
-    out, with no norm at all, with the 3x3 convolutions at quarter
-    resolution padded with zeros by the convolution instead of a reflected
-    copy of their input, and with the upsampling convolutions in their
-    earlier 9-tap form. "no statistics", "no norm" and "zero padding" compute
-    other functions; they bound what a faster norm, or padding without
-    copies, can gain. `max_abs_diff` compares outputs in [0, 1] with the
-    shipped network's."""
+    shipped, with a one-pass instance norm (its affine on the activations'
+    dtype or in float32), with the norm's statistics left out, with no norm
+    at all, with the 3x3 convolutions at quarter resolution padded with zeros
+    by the convolution instead of a reflected copy of their input, and with
+    the upsampling convolutions in their earlier 9-tap form. "no statistics",
+    "no norm" and "zero padding" compute other functions; they bound what a
+    faster norm, or padding without copies, can gain. `max_abs_diff` compares
+    outputs in [0, 1] with the shipped network's."""
     twin = net.clone(dtype=policy)
     x = images_01(batch, size, policy)
     weights = twin.style_weights(0, batch) if twin.is_multi_style else None

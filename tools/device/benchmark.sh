@@ -4,7 +4,8 @@
 # $OUT/benchmark.log as it ends and rewrites the JSON, so a cut run keeps it.
 # Suites in the order of what is still unknown (BENCH_S may cut the last):
 # where the time goes (`stages`, now with a padding ablation and the
-# upsampling convolutions' earlier 9-tap form beside the 2x2 one, and
+# upsampling convolutions' earlier 9-tap form beside the 2x2 one and a
+# one-pass norm with its affine in float32, and
 # `stage_times`, never run on a GPU), the training overhead at the issue's
 # second target, `rate_cost` with the images on the device; then the
 # throughputs measured on 2026-11-28 (full 7,748-7,777 images/s on the H200).
