@@ -218,14 +218,12 @@ def _zero_padded_conv(b, x, kernel, dtype, stride=1):
 def _nine_tap_upsample_conv(b, x, kernel, dtype):
     """`phase_layout.upsample_conv` as it was before 2026-11-28: one 3x3
     convolution at the low resolution writing the four phases (the sub-pixel
-    form), 9/4 of the multiply-adds; the same function."""
+    form), 9/4 of the multiply-adds; the same function. Phase `a`'s 2x2
+    window starts at offset `a` of that 3x3 one."""
     taps = np.zeros((3, 2, 3), "float32")  # [offset 0..2, phase, tap]
     for a in range(2):
-        for u in range(3):
-            taps[(a + u - 1) // 2 + 1, a, u] = 1
-    t = b.convert_to_tensor(taps)
-    k = b.numpy.einsum("dau,egv,uvio->deiago", t, t, kernel)
-    k = b.numpy.reshape(k, (3, 3, kernel.shape[2], 4 * kernel.shape[3]))
+        taps[a : a + 2, a] = phase_layout._TAPS_UPSAMPLE[:, a]
+    k = phase_layout.kernel_upsample_to_phases(b, kernel, taps)
     return phase_layout.conv(b, phase_layout.pad_symmetric_1(b, x), k, dtype)
 
 

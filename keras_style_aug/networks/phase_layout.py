@@ -88,12 +88,13 @@ def kernel_stride2_to_phases(b, kernel):
     return b.numpy.reshape(k, (2, 2, 4 * shape[2], shape[3]))
 
 
-def kernel_upsample_to_phases(b, kernel):
-    """(3, 3, I, O) after x2 upsampling -> (2, 2, I, 4O) writing phases."""
-    t = b.convert_to_tensor(_TAPS_UPSAMPLE)
+def kernel_upsample_to_phases(b, kernel, taps=_TAPS_UPSAMPLE):
+    """(3, 3, I, O) after x2 upsampling -> (K, K, I, 4O) writing phases,
+    `K` the window of `taps` (`[window offset, phase, tap]`; 2 here)."""
+    t = b.convert_to_tensor(taps)
     k = b.numpy.einsum("dau,egv,uvio->deiago", t, t, kernel)
-    shape = kernel.shape
-    return b.numpy.reshape(k, (2, 2, shape[2], 4 * shape[3]))
+    shape, size = kernel.shape, taps.shape[0]
+    return b.numpy.reshape(k, (size, size, shape[2], 4 * shape[3]))
 
 
 def space_to_depth(b, x):
