@@ -220,6 +220,9 @@ class Experiment:
             loss="binary_crossentropy",
             metrics=["accuracy"],
         )
+        # Adam's slots before the first step, which TensorFlow would
+        # otherwise trace twice.
+        head.optimizer.build(head.trainable_variables)
         return built, base, head
 
     def _features(self, images):
@@ -319,13 +322,16 @@ class Experiment:
         "validation"): each test set predicted once for all the splits
         together (one input shape to compile, one call)."""
         sizes = np.cumsum([len(self._split(s)) for s in splits])[:-1]
-        if self.args.quick:
+        names = list(self.test_sets(splits[0]))
+        if self.args.quick:  # features are small: every test set in one call
             head = keras.Model(model.get_layer("flatten").input, model.output)
+            x = [self.split_features(s)[name] for name in names for s in splits]
+            p = head.predict(np.concatenate(x), batch_size=256, verbose=0)[:, 0]
+            predicted = dict(zip(names, np.split(p, len(names))))
         result = {split: {} for split in splits}
-        for name in self.test_sets(splits[0]):
+        for name in names:
             if self.args.quick:
-                x = [self.split_features(s)[name] for s in splits]
-                p = head.predict(np.concatenate(x), verbose=0)[:, 0]
+                p = predicted[name]
             else:
                 x = [self.test_sets(s)[name].astype("float32") for s in splits]
                 p = model.predict(np.concatenate(x), verbose=0)[:, 0]

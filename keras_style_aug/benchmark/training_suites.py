@@ -66,6 +66,9 @@ def training_overhead(
                         weights=vgg16_weights,
                         augmentation=_augmentations(variant, rate),
                     )
+                    # Built before the first step: TensorFlow traces a step
+                    # that creates Adam's slots twice.
+                    model.optimizer.build(model.trainable_variables)
                     row[f"{variant} s/step"] = median_seconds(
                         lambda m=model, x=x, y=y: m.train_on_batch(x, y), repeats
                     )

@@ -357,6 +357,9 @@ class StyleTrainer:
         if self.style_names:
             first = {"images": first, "styles": np.zeros((1,), "int32")}
         model(first)  # BackupAndRestore needs a built model
+        # Its Adam slots now, not inside the first traced step: a
+        # `tf.function` that creates variables is traced twice.
+        model.optimizer.build(model.trainable_variables)
         epochs = math.ceil(self.steps / self.checkpoint_every)
         clock = WallClock(self.output_dir / "checkpoint" / "wall_time.json")
         history = model.fit(

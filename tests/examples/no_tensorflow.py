@@ -1,9 +1,10 @@
 """Runs a script in a subprocess where TensorFlow cannot be imported, as on
 the lent GPU machines."""
 
-import os
 import subprocess
 import sys
+
+from tests.backend_env import backend_env
 
 BLOCK_TENSORFLOW = """
 import importlib.abc, runpy, sys
@@ -22,12 +23,13 @@ runpy.run_path({script!r}, run_name="__main__")
 """
 
 
-def run_without_tensorflow(script, args, backend="jax"):
-    """`script args` under `backend`, its folder first on `sys.path`."""
+def run_without_tensorflow(script, args, cache_dir, backend="jax"):
+    """`script args` under `backend`, its folder first on `sys.path`
+    (`cache_dir`: see `backend_env`)."""
     code = BLOCK_TENSORFLOW.format(folder=str(script.parent), script=str(script))
     return subprocess.run(
         [sys.executable, "-c", code, *args],
-        env=dict(os.environ, KERAS_BACKEND=backend),
+        env=backend_env(backend, cache_dir),
         capture_output=True,
         text=True,
     )

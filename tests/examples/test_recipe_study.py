@@ -256,7 +256,7 @@ def test_toy_study_under_jax_without_tensorflow(tmp_path, assets, make_net):
         "--variants", "style, 1 painting", "--small-epochs", "2",
         "--output", str(out), "--styles", *styles,
     ]  # fmt: skip
-    result = run_without_tensorflow(SCRIPT, args)
+    result = run_without_tensorflow(SCRIPT, args, tmp_path / "jax_cache")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     rows = json.loads((out / "results.json").read_text())
     assert len(rows) == 4  # 2 seeds x 2 settings; the second seed reuses

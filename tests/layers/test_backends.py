@@ -4,13 +4,14 @@ backend is fixed per process). The TensorFlow run of the suite covers every
 test; these pick one test per contract, so that the whole suite stays quick. No
 wall-clock limit: a busy machine is slower, never wrong."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import keras
 import pytest
+
+from tests.backend_env import backend_env
 
 TESTS = Path(__file__).parents[1]
 
@@ -57,18 +58,17 @@ JAX_CONTRACTS = [
 
 
 @pytest.mark.parametrize("backend", ["jax", "torch"])
-def test_contracts_on_other_backends(backend):
+def test_contracts_on_other_backends(backend, tmp_path):
     if keras.backend.backend() == backend:
         pytest.skip(f"the suite itself runs on {backend}")
     pytest.importorskip(backend)
-    env = dict(os.environ, KERAS_BACKEND=backend)
     result = subprocess.run(
         # One process (-n 0): the suite's two workers already fill the
         # machine, and two more would each import and compile again (CPU
         # time of the JAX contracts 126 -> 100 s, PyTorch 65 -> 30 s).
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0",
          *[str(TESTS / c) for c in (JAX_CONTRACTS if backend == "jax" else CONTRACTS)]],
-        env=env,
+        env=backend_env(backend, tmp_path),
         capture_output=True,
         text=True,
     )  # fmt: skip
