@@ -60,6 +60,7 @@ from keras_style_aug.data import unseen_art
 from keras_style_aug.layers import RandomStyleTransfer
 from keras_style_aug.selection import GradCamStyleSelector
 from keras_style_aug.utils.images import save_figure
+from keras_style_aug.utils.optimizer import build_optimizer
 
 STYLE_METHODS = (
     "style (on the fly)",
@@ -220,10 +221,7 @@ class Experiment:
             loss="binary_crossentropy",
             metrics=["accuracy"],
         )
-        # Adam's slots before the first step, which TensorFlow would
-        # otherwise trace twice.
-        head.optimizer.build(head.trainable_variables)
-        return built, base, head
+        return built, base, build_optimizer(head)
 
     def _features(self, images):
         return self.base.predict(
@@ -320,22 +318,28 @@ class Experiment:
     def evaluate(self, model, splits=("test",)):
         """`{split: {test set: accuracy}}` for `splits` ("test",
         "validation"): each test set predicted once for all the splits
-        together (one input shape to compile, one call)."""
+        together (one input shape to compile, one call); in quick mode every
+        test set's features in one call."""
         sizes = np.cumsum([len(self._split(s)) for s in splits])[:-1]
         names = list(self.test_sets(splits[0]))
-        if self.args.quick:  # features are small: every test set in one call
+        if self.args.quick:
             head = keras.Model(model.get_layer("flatten").input, model.output)
             x = [self.split_features(s)[name] for name in names for s in splits]
             p = head.predict(np.concatenate(x), batch_size=256, verbose=0)[:, 0]
             predicted = dict(zip(names, np.split(p, len(names))))
+        else:
+            predicted = {
+                name: model.predict(
+                    np.concatenate(
+                        [self.test_sets(s)[name].astype("float32") for s in splits]
+                    ),
+                    verbose=0,
+                )[:, 0]
+                for name in names
+            }
         result = {split: {} for split in splits}
         for name in names:
-            if self.args.quick:
-                p = predicted[name]
-            else:
-                x = [self.test_sets(s)[name].astype("float32") for s in splits]
-                p = model.predict(np.concatenate(x), verbose=0)[:, 0]
-            for split, part in zip(splits, np.split(p, sizes)):
+            for split, part in zip(splits, np.split(predicted[name], sizes)):
                 labels = self._split(split).labels
                 result[split][name] = float(np.mean((part > 0.5) == labels))
         for accuracy in result.values():

@@ -4,6 +4,8 @@ run trains)."""
 
 import numpy as np
 
+from keras_style_aug.utils.optimizer import build_optimizer
+
 
 class CompiledModels:
     """Hands out one compiled model per key, reset to a fresh model's state.
@@ -37,7 +39,7 @@ class CompiledModels:
 
     def get(self, key, fresh):
         if key not in self._models:
-            fresh.optimizer.build(fresh.trainable_variables)
+            build_optimizer(fresh)
             start = [np.array(v) for v in fresh.optimizer.variables]
             self._models[key] = (fresh, start)
             return fresh

@@ -58,6 +58,7 @@ from keras_style_aug.training.content_data import tf_dataset_batches
 from keras_style_aug.training.evaluation import evaluate_losses
 from keras_style_aug.utils.images import load_image
 from keras_style_aug.utils.machine import device_name
+from keras_style_aug.utils.optimizer import build_optimizer
 
 # Loss weights that give clearly stylized images with the Caffe-scaled VGG-19
 # features of keras.applications (content loss of a good stylization ~1e5,
@@ -357,9 +358,7 @@ class StyleTrainer:
         if self.style_names:
             first = {"images": first, "styles": np.zeros((1,), "int32")}
         model(first)  # BackupAndRestore needs a built model
-        # Its Adam slots now, not inside the first traced step: a
-        # `tf.function` that creates variables is traced twice.
-        model.optimizer.build(model.trainable_variables)
+        build_optimizer(model)
         epochs = math.ceil(self.steps / self.checkpoint_every)
         clock = WallClock(self.output_dir / "checkpoint" / "wall_time.json")
         history = model.fit(
