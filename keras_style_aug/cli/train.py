@@ -36,6 +36,13 @@ def add_arguments(parser):
         help="weight of the style loss (default: StyleTrainer's)",
     )
     parser.add_argument(
+        "--saturation-weight",
+        type=float,
+        default=0.0,
+        help="penalty on pre-tanh outputs beyond 2, where pixels stick at pure "
+        "white or black out of the loss's reach (StyleTrainer; e.g. 1e6)",
+    )
+    parser.add_argument(
         "--checkpoint-every",
         type=positive_int,
         default=100,
@@ -68,6 +75,7 @@ def run(args):
         checkpoint_every=args.checkpoint_every,
         vgg_weights=args.vgg19_weights,
         output_dir=args.output,
+        saturation_weight=args.saturation_weight,
         **extra,
     )
     entry = trainer.fit()

@@ -8,19 +8,21 @@ MIN_SIDE = 8
 _JITTED = weakref.WeakKeyDictionary()
 
 
-def jitted(net, layout):
-    """`net._stylize_01` compiled by JAX for one layout (weights as inputs)."""
+def jitted(net, layout, with_pre_tanh=False):
+    """`net._stylize_01` compiled by JAX for one layout and output (weights
+    as inputs)."""
     import jax
 
     cache = _JITTED.setdefault(net, {})
-    if layout not in cache:
+    key = (layout, with_pre_tanh)
+    if key not in cache:
         b = net._backend
-        cache[layout] = jax.jit(
+        cache[key] = jax.jit(
             lambda images, style_weights, values: net._stylize_01(
-                b, images, style_weights, values, layout
+                b, images, style_weights, values, layout, with_pre_tanh
             )
         )
-    return cache[layout]
+    return cache[key]
 
 
 def is_traced(x):

@@ -304,7 +304,7 @@ class TransformerNet(keras.Model):
         super().load_weights(filepath, skip_mismatch=skip_mismatch, **kwargs)
 
     # ------------------------------------------------------------------ forward
-    def call(self, images, style=None):
+    def call(self, images, style=None, with_pre_tanh=False):
         """Stylizes images in `value_range`.
 
         Args:
@@ -313,12 +313,18 @@ class TransformerNet(keras.Model):
                 a mix by name `{name: weight}`, per-image indices `(N,)`, a
                 convex mix `(num_styles,)` or per-image mixes
                 `(N, num_styles)`. Not used otherwise.
+            with_pre_tanh: also return the output before `tanh`, `(N, H, W,
+                3)` (training penalizes its saturation: see `StyleTrainer`).
         """
         low, high = self.value_range
         x = self._backend.cast(images, self.compute_dtype)
         weights = self.style_weights(style, self._backend.shape(x)[0])
-        stylized_01 = self.stylize_01((x - low) / (high - low), style_weights=weights)
-        return stylized_01 * (high - low) + low
+        out = self.stylize_01(
+            (x - low) / (high - low), style_weights=weights, with_pre_tanh=with_pre_tanh
+        )
+        if with_pre_tanh:
+            return out[0] * (high - low) + low, out[1]
+        return out * (high - low) + low
 
     def style_weights(self, style, batch_size, backend=None):
         """`style` (see `call`) -> `(batch_size, num_styles)` mixing weights;
@@ -327,7 +333,14 @@ class TransformerNet(keras.Model):
             self, style, batch_size, backend or self._backend
         )
 
-    def stylize_01(self, images, style_weights=None, layout="phase", backend=None):
+    def stylize_01(
+        self,
+        images,
+        style_weights=None,
+        layout="phase",
+        backend=None,
+        with_pre_tanh=False,
+    ):
         """Stylizes channels-last images with values in [0, 1] (returned in
         [0, 1]): the one entry every runner (the layer, export, benchmarks,
         tests) goes through.
@@ -341,6 +354,8 @@ class TransformerNet(keras.Model):
                 drawing); both compute the same function.
             backend: a `DynamicBackend`; pass a `tf.data` layer's backend to
                 run with TensorFlow ops whatever the Keras backend is.
+            with_pre_tanh: return `(stylized, pre_tanh)`, the second the
+                network's output before `tanh` (float32).
         """
         self.build()
         b = backend or self._backend
@@ -353,10 +368,11 @@ class TransformerNet(keras.Model):
         values = self._param_values(b)
         if b.name == "jax" and not is_traced(images):
             # Eager JAX compiles op by op; one compiled call is far quicker.
-            return jitted(self, layout)(images, style_weights, values)
-        return self._stylize_01(b, images, style_weights, values, layout)
+            run = jitted(self, layout, with_pre_tanh)
+            return run(images, style_weights, values)
+        return self._stylize_01(b, images, style_weights, values, layout, with_pre_tanh)
 
-    def _stylize_01(self, b, images, style_weights, values, layout):
+    def _stylize_01(self, b, images, style_weights, values, layout, with_pre_tanh):
         dtype = self.compute_dtype
         x = b.cast(images, dtype) * 2.0 - 1.0  # the network works in [-1, 1]
         height, width = b.shape(x)[1:3]
@@ -365,8 +381,11 @@ class TransformerNet(keras.Model):
         x = architecture.forward(
             b, x, weights, self.residual_blocks, style_weights, dtype, layout=layout
         )
-        x = (b.numpy.tanh(x) + 1.0) * 0.5
-        return x[:, :height, :width, :]
+        pre_tanh = x[:, :height, :width, :]
+        stylized = (b.numpy.tanh(pre_tanh) + 1.0) * 0.5
+        if with_pre_tanh:
+            return stylized, b.cast(pre_tanh, "float32")
+        return stylized
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -19,6 +19,10 @@ network from a ``full`` one. ``teacher_weight`` weighs the mean squared pixel
 difference to the teacher's output; with ``content_weight=style_weight=0`` the
 VGG-19 pass is skipped and the teacher alone is the target.
 
+With ``saturation_weight`` the loss also penalizes pre-``tanh`` outputs beyond
+``saturation_bound`` (``losses.tanh_saturation``): pixels stuck at pure white
+or black, out of the perceptual loss's reach.
+
 Example (random VGG weights and 8 steps keep it quick and offline; a dict
 of paintings, `{"a": style, "b": other}`, trains one multi-style network):
 
@@ -45,6 +49,7 @@ import numpy as np
 
 from keras_style_aug.losses import PerceptualLoss
 from keras_style_aug.losses.perceptual import total_variation
+from keras_style_aug.losses.saturation import tanh_saturation
 from keras_style_aug.networks import TransformerNet
 from keras_style_aug.networks.weights_io import save_weights_float16
 from keras_style_aug.styles.registry import sha256
@@ -84,21 +89,35 @@ class _StyleModel(keras.Model):
     """The transformation network, trained against a fixed perceptual loss
     and, with a teacher, against the teacher's outputs."""
 
-    def __init__(self, net, loss, teacher=None, teacher_weight=0.0, **kwargs):
+    def __init__(
+        self,
+        net,
+        loss,
+        teacher=None,
+        teacher_weight=0.0,
+        saturation_weight=0.0,
+        saturation_bound=2.0,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.net = net
         self._perceptual = loss  # plain object: VGG weights stay out of checkpoints
         self._vgg_terms = loss.content_weight > 0 or loss.style_weight > 0
         self._teacher = _Frozen(teacher) if teacher is not None else None
         self._teacher_weight = float(teacher_weight)
+        self._saturation = (float(saturation_weight), float(saturation_bound))
         terms = ("content", "style", "tv") if self._vgg_terms else ("tv",)
         terms += ("teacher",) if teacher is not None else ()
+        terms += ("saturation",) if saturation_weight > 0 else ()
         self.trackers = {k: keras.metrics.Mean(name=f"{k}_loss") for k in terms}
 
     def call(self, inputs):
+        """`(stylized, pre_tanh)`."""
         if isinstance(inputs, dict):  # multi-style: images and style indices
-            return self.net(inputs["images"], style=inputs["styles"])
-        return self.net(inputs)
+            return self.net(
+                inputs["images"], style=inputs["styles"], with_pre_tanh=True
+            )
+        return self.net(inputs, with_pre_tanh=True)
 
     def compute_loss(
         self, x=None, y=None, y_pred=None, sample_weight=None, training=True
@@ -106,6 +125,7 @@ class _StyleModel(keras.Model):
         images, styles = (
             (x["images"], x["styles"]) if isinstance(x, dict) else (x, None)
         )
+        y_pred, pre_tanh = y_pred
         if self._vgg_terms:
             losses = dict(self._perceptual(y_pred, images, styles))
         else:  # distillation alone: no VGG pass
@@ -120,6 +140,10 @@ class _StyleModel(keras.Model):
                 )
             )
             losses["total"] = losses["total"] + self._teacher_weight * losses["teacher"]
+        weight, bound = self._saturation
+        if weight > 0:
+            losses["saturation"] = tanh_saturation(pre_tanh, bound)
+            losses["total"] = losses["total"] + weight * losses["saturation"]
         for key, tracker in self.trackers.items():
             tracker.update_state(losses[key])
         return losses["total"]
@@ -167,6 +191,15 @@ class StyleTrainer:
             perceptual loss with the default weights, so the style loss stays
             in charge. The teacher alone (content and style weights 0) blurs:
             see `results/blobs/RESULTS.md`.
+        saturation_weight: weight of `losses.tanh_saturation`, the mean
+            squared excess of the pre-`tanh` output over `saturation_bound`;
+            0 (the default) leaves it out. Where the output saturates, the
+            perceptual loss has almost no gradient, so blobs of pure white
+            it would remove stay. With 1e6, a pre-`tanh` value 1 over the
+            bound gets about half the gradient that the perceptual loss gives
+            a typical pixel (style weight 5e-5, `paintings6_lite` at 256 px).
+        saturation_bound: pre-`tanh` magnitude below which the penalty is 0
+            (2: outputs within 2% of either end of `value_range` are free).
     """
 
     def __init__(
@@ -193,11 +226,18 @@ class StyleTrainer:
         time_limit_s=None,
         teacher=None,
         teacher_weight=30.0,
+        saturation_weight=0.0,
+        saturation_bound=2.0,
     ):
         if steps < 1 or batch_size < 1 or checkpoint_every < 1:
             raise ValueError(
                 "`steps`, `batch_size` and `checkpoint_every` must be >= 1; "
                 f"received {steps}, {batch_size}, {checkpoint_every}."
+            )
+        if saturation_weight < 0 or saturation_bound <= 0:
+            raise ValueError(
+                "`saturation_weight` must be >= 0 and `saturation_bound` > 0; "
+                f"received {saturation_weight} and {saturation_bound}."
             )
         self.name = name
         self.image_size = int(image_size)
@@ -270,6 +310,10 @@ class StyleTrainer:
                 "weights_sha256": _weights_sha256(self.teacher),
             }
             self.settings["teacher_weight"] = self.teacher_weight
+        self.saturation = (float(saturation_weight), float(saturation_bound))
+        if saturation_weight > 0:
+            self.settings["saturation_weight"] = self.saturation[0]
+            self.settings["saturation_bound"] = self.saturation[1]
         self.batches, self.samples = self._content(content, sample_images)
 
     def _check_teacher(self, teacher, teacher_weight):
@@ -351,6 +395,8 @@ class StyleTrainer:
             self.loss,
             teacher=self.teacher,
             teacher_weight=self.teacher_weight,
+            saturation_weight=self.saturation[0],
+            saturation_bound=self.saturation[1],
             name="style_model",
         )
         model.compile(optimizer=keras.optimizers.Adam(self.learning_rate))

@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 from PIL import Image
 
@@ -284,3 +286,28 @@ def test_select_without_matplotlib_fails_before_the_work(tmp_path, monkeypatch, 
     )
     assert code == 2
     assert "pip install 'keras-style-aug[plot]'" in capsys.readouterr().err
+
+
+def test_train_writes_a_network_that_loads_with_its_settings(tmp_path, assets):
+    rng = np.random.default_rng(2)
+    for i in range(3):
+        write_image(
+            tmp_path / "photos" / f"{i}.png",
+            rng.integers(0, 255, (40, 40, 3), dtype=np.uint8),
+        )
+    write_image(
+        tmp_path / "painting.png", rng.integers(0, 255, (40, 40, 3), dtype=np.uint8)
+    )
+    out = tmp_path / "run"
+    args = ["train", "--style-image", str(tmp_path / "painting.png")]
+    args += ["--content", str(tmp_path / "photos"), "--name", "mine"]
+    args += ["--preset", "lite", "--steps", "2", "--image-size", "32"]
+    args += ["--batch-size", "2", "--checkpoint-every", "2", "--output", str(out)]
+    vgg19 = assets / "weights" / "vgg19_imagenet_notop.weights.h5"
+    args += ["--vgg-weights", str(vgg19), "--saturation-weight", "1e6"]
+    assert main(args) == 0
+    entry = json.loads((out / "mine.json").read_text())
+    assert entry["steps"] == 2 and entry["saturation_weight"] == 1e6
+    assert "saturation" in entry["final_losses"]
+    net = registry.load(out / "mine.weights.h5")
+    assert net.filters == (16, 32, 64)  # the lite preset

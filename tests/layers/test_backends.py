@@ -32,6 +32,7 @@ CONTRACTS = [
     "layers/test_random_style_transfer.py::test_the_readme_pipeline_recipe_in_tf_data",
     "layers/test_style_mixing.py::test_each_image_gets_its_drawn_style_or_mix",
     "networks/test_transformer_net.py::test_odd_sizes_are_reflection_padded_then_cropped_back",
+    "networks/test_transformer_net.py::test_pre_tanh_output_is_what_tanh_maps_to_the_image",
     "networks/test_transformer_net.py::test_weights_file_round_trip_infers_architecture",
     "networks/test_phase_layout.py::test_matches_the_plain_layout_with_style_mixes",
     "selection/test_grad_cam.py::test_heatmap_lies_where_the_model_looks",
@@ -53,6 +54,7 @@ JAX_CONTRACTS = [
         "test_tf_data_map_under_any_backend",
         "test_the_readme_pipeline_recipe_in_tf_data",
         "test_a_reused_model_trains_like_a_fresh_one_without_recompiling",
+        "test_pre_tanh_output_is_what_tanh_maps_to_the_image",
     )
 ] + [CONTRACTS[-1] + "[one style]"]  # StyleTrainer: train, kill, resume
 

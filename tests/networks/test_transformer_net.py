@@ -25,6 +25,18 @@ def test_output_follows_value_range():
     assert -1 <= y.min() and y.max() <= 1
 
 
+def test_pre_tanh_output_is_what_tanh_maps_to_the_image():
+    # value_range (-1, 1): the image is tanh of the pre-tanh output, both
+    # cropped back to the input's odd size.
+    net = TransformerNet(filters=(4, 8, 8), residual_blocks=1, value_range=(-1, 1))
+    x = np.random.default_rng(0).uniform(-1, 1, (2, 19, 23, 3)).astype("float32")
+    y, pre = (keras.ops.convert_to_numpy(t) for t in net(x, with_pre_tanh=True))
+    assert pre.shape == x.shape and pre.dtype == np.float32
+    np.testing.assert_allclose(np.tanh(pre), y, atol=1e-5)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(net(x)), y, atol=1e-6)
+    assert np.abs(pre).max() > np.abs(y).max()  # not the image itself
+
+
 def test_odd_sizes_are_reflection_padded_then_cropped_back():
     # net(x) for a 67x65 image equals crop(net(reflect_pad(x))) computed on
     # the 68x68 padded image, whose sides the network takes as they are.

@@ -111,6 +111,31 @@ def test_two_styles_in_one_network_both_improve(tmp_path, assets):
     assert loaded.style_names == ("vertical", "horizontal")
 
 
+@pytest.mark.parametrize("weight", [0.0, 1e6])
+def test_only_the_saturation_penalty_frees_a_saturated_output(tmp_path, weight):
+    # conv_out's bias at 6: every output pixel deep in tanh's flat tail
+    # (pure white), where the perceptual loss has almost no gradient.
+    trainer = tiny_trainer(tmp_path, steps=20, saturation_weight=weight)
+    trainer.net.build()
+    bias = next(v for v in trainer.net.weights if v.path.endswith("conv_out_bias"))
+    bias.assign(np.full(bias.shape, 6.0, "float32"))
+    x = CONTENT[:4].astype("float32")
+
+    def saturated():
+        pre = keras.ops.convert_to_numpy(trainer.net(x, with_pre_tanh=True)[1])
+        return float(np.mean(np.abs(pre) > 3))
+
+    assert saturated() > 0.99
+    entry = trainer.fit()
+    if weight:
+        assert saturated() < 0.2
+        assert entry["saturation_weight"] == weight
+        assert "saturation" in entry["final_losses"]
+    else:
+        assert saturated() > 0.9  # the loss alone cannot move it
+        assert "saturation_weight" not in entry
+
+
 class _Crash(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         self.weights = [w.copy() for w in self.model.net.get_weights()]
@@ -186,6 +211,8 @@ def test_bad_arguments(tmp_path):
         tiny_trainer(tmp_path, steps=0)
     with pytest.raises(ValueError, match="content"):
         tiny_trainer(tmp_path, steps=2, content=np.zeros((2, 8, 8)))
+    with pytest.raises(ValueError, match="saturation_weight"):
+        tiny_trainer(tmp_path, steps=2, saturation_weight=-1.0)
 
 
 def test_time_limit_stops_early_and_records_the_steps_done(tmp_path):

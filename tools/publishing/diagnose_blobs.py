@@ -10,10 +10,14 @@ network adds and how many of them sit at the last stage's spikes; writes the
 table as markdown. ``--clip`` asks whether the spikes paint the white: each
 channel clipped to its own quantiles before every norm (the spikes cut, at
 inference), then the white added and the held-out losses per style.
+``--reach`` asks whether training can see the white: per style, the pre-``tanh``
+values under it and the held-out loss's gradient there, on the output pixels
+and on the pre-``tanh`` values, each as a ratio to its mean elsewhere.
 
     python tools/publishing/diagnose_blobs.py paintings6 paintings6_lite \\
         --output results/blobs.md
     python tools/publishing/diagnose_blobs.py paintings6 --clip 0.005 0.02
+    python tools/publishing/diagnose_blobs.py paintings6 paintings6_lite --reach
 """
 
 import argparse
@@ -180,6 +184,51 @@ def spike_clipping(net, photos, quantiles):
     return rows
 
 
+def output_gradient(loss, stylized, photo):
+    """Gradient of `loss`'s total with respect to the `(1, H, W, 3)`
+    stylized image (TensorFlow or JAX)."""
+    if keras.backend.backend() == "jax":
+        import jax
+
+        return jax.grad(lambda y: loss(y, photo)["total"])(stylized)
+    import tensorflow as tf
+
+    y = tf.constant(stylized)
+    with tf.GradientTape() as tape:
+        tape.watch(y)
+        total = loss(y, photo)["total"]
+    return tape.gradient(total, y)
+
+
+def loss_reach(net, photos):
+    """Per style: the white added, the percentiles (10, 50, 90) of the
+    pre-`tanh` values under it (the smallest of the three channels), and the
+    held-out loss's mean gradient magnitude at the white as a ratio to its
+    mean elsewhere, on the output pixels and on the pre-`tanh` values (by the
+    chain rule: times 127.5 (1 - tanh^2))."""
+    rows = {}
+    for style in net.style_names:
+        loss = painting_loss(style, 256)
+        white, pre_min, g_out, g_pre = [], [], [], []
+        for photo in photos.astype("float32"):
+            y, pre = net(photo[None], style=style, with_pre_tanh=True)
+            y, pre = np.asarray(y), np.asarray(pre)
+            g = np.asarray(output_gradient(loss, y, photo[None]))[0]
+            white.append(added_white(photo / 255, y[0] / 255))
+            pre_min.append(pre[0].min(-1))
+            g_out.append(np.abs(g).mean(-1))
+            g_pre.append(np.abs(g * 127.5 * (1 - np.tanh(pre[0]) ** 2)).mean(-1))
+        w, pre_min = np.stack(white), np.stack(pre_min)
+        g_out, g_pre = np.stack(g_out), np.stack(g_pre)
+        rows[style] = {
+            "white_added": float(w.mean()),
+            "pre_tanh_at_white": np.percentile(pre_min[w], [10, 50, 90]).tolist(),
+            "output_gradient_ratio": float(g_out[w].mean() / g_out[~w].mean()),
+            "pre_tanh_gradient_ratio": float(g_pre[w].mean() / g_pre[~w].mean()),
+        }
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("networks", nargs="+")
@@ -197,7 +246,29 @@ def main():
         default=None,
         help="only: white and losses with the spikes clipped at these quantiles",
     )
+    parser.add_argument(
+        "--reach",
+        action="store_true",
+        help="only: the pre-tanh values under the white, and the loss's gradient there",
+    )
     args = parser.parse_args()
+    if args.reach:
+        print(
+            "| network | style | white added | pre-tanh under it (p10 / p50 / p90) "
+            "| loss gradient there / elsewhere: output | pre-tanh |"
+        )
+        print("| --- | --- | --- | --- | --- | --- |")
+        for name in args.networks:
+            rows = loss_reach(registry.load(name), held_out_photos(256, args.photos))
+            for style, r in rows.items():
+                p10, p50, p90 = r["pre_tanh_at_white"]
+                print(
+                    f"| {name} | {style} | {r['white_added']:.2%} | "
+                    f"{p10:.1f} / {p50:.1f} / {p90:.1f} | "
+                    f"{r['output_gradient_ratio']:.2f} | "
+                    f"{r['pre_tanh_gradient_ratio']:.3f} |"
+                )
+        return
     if args.clip:
         print("| network | style | clip | white added | content | style |")
         print("| --- | --- | --- | --- | --- | --- |")

@@ -6,8 +6,11 @@ channels of an image divided by one standard deviation, so a channel can be
 quiet without a spike to inflate its variance); and instance norm everywhere
 but after the two upsampling convolutions, which keep only the learned scale
 and offset (where a short GPU run found the spikes that the shared variance
-left). Compares the white pixels each adds to held-out photos, the spikiness
-stage by stage and the held-out losses, and writes a contact sheet.
+left); and instance norm as shipped with the saturation penalty
+(`StyleTrainer(saturation_weight=1e6)`: the white sits where `tanh` is flat and
+the perceptual loss cannot reach it). Compares the white pixels each adds to
+held-out photos, the spikiness stage by stage and the held-out losses, and
+writes a contact sheet.
 
     python tools/publishing/droplet_experiment.py --steps 800 \\
         --output results/blobs/droplet_experiment
@@ -96,10 +99,12 @@ def _upsampling_affine_only():
         yield
 
 
+# name: (what is patched in while the variant trains, StyleTrainer options).
 VARIANTS = {
-    "instance norm": contextlib.nullcontext,
-    "shared variance": lambda: _norm_everywhere(shared_variance_norm),
-    "upsampling affine only": _upsampling_affine_only,
+    "instance norm": (contextlib.nullcontext, {}),
+    "shared variance": (lambda: _norm_everywhere(shared_variance_norm), {}),
+    "upsampling affine only": (_upsampling_affine_only, {}),
+    "saturation penalty": (contextlib.nullcontext, {"saturation_weight": 1e6}),
 }
 
 
@@ -135,7 +140,8 @@ def main():
     report, columns = {}, [list(photos[:4])]
     for variant in args.variants:
         started = time.time()
-        with VARIANTS[variant]():
+        patch, options = VARIANTS[variant]
+        with patch():
             trainer = StyleTrainer(
                 painting,
                 content,
@@ -151,6 +157,7 @@ def main():
                 checkpoint_every=100,
                 verbose=2,
                 time_limit_s=args.time_limit_min * 60 if args.time_limit_min else None,
+                **options,
             )
             entry = trainer.fit()
             stages, added, at_spikes = diagnose(trainer.net, photos)

@@ -1,0 +1,157 @@
+"""Do the white blobs go once training can see them? Fine-tunes a shipped
+multi-style network (default `paintings6_lite`) on its own paintings, from its
+shipped weights, the same steps from the same seed, once per saturation
+weight (`StyleTrainer(saturation_weight=...)`: a penalty on pre-`tanh` values
+beyond 2, where the output is stuck at pure white or black and the perceptual
+loss has almost no gradient). 0 is the control: as much training, no penalty.
+
+Then, per style, on held-out BSDS500 test photos at 256 px: the nearly white
+pixels each network adds, the share of output values in the flat tails of
+`tanh` (pre-`tanh` beyond 3), the held-out content and style losses; and a
+contact sheet (one style, each network).
+
+    python tools/publishing/saturation_experiment.py --steps 300 \\
+        --output results/blobs/saturation_cpu
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from diagnose_blobs import added_white  # noqa: E402
+from distill_lite import random_crops  # noqa: E402
+from train_styles import PAINTINGS  # noqa: E402
+from train_styles import VGG19  # noqa: E402
+from train_styles import content_split  # noqa: E402
+from train_styles import held_out_photos  # noqa: E402
+from train_styles import painting_loss  # noqa: E402
+
+from keras_style_aug import styles as registry  # noqa: E402
+from keras_style_aug.assets import asset_path  # noqa: E402
+from keras_style_aug.training import StyleTrainer  # noqa: E402
+from keras_style_aug.training.evaluation import evaluate_losses  # noqa: E402
+from keras_style_aug.utils.images import contact_sheet  # noqa: E402
+from keras_style_aug.utils.images import save_image  # noqa: E402
+
+SATURATED = 3.0  # |pre-tanh| beyond this: the output's gradient under 1%
+
+
+def fine_tune(args, weight, crops, samples):
+    net = registry.load(args.network)
+    paintings = {n: asset_path("styles", PAINTINGS[n]) for n in net.style_names}
+    trainer = StyleTrainer(
+        paintings,
+        crops,
+        name=args.network,
+        network=net,
+        image_size=args.crop,
+        batch_size=args.batch_size,
+        steps=args.steps,
+        learning_rate=args.learning_rate,
+        style_weight=args.style_weight,
+        vgg_weights=str(asset_path(*VGG19)),
+        output_dir=Path(args.output) / f"saturation_weight_{weight:g}",
+        sample_images=samples,
+        checkpoint_every=args.checkpoint_every,
+        verbose=2,
+        saturation_weight=weight,
+    )
+    entry = trainer.fit()
+    return trainer.net, entry
+
+
+def style_rows(net, photos):
+    """Per style: white added, saturated share (all pixels, and of the white
+    added), held-out content and style losses."""
+    x = photos.astype("float32")
+    rows = {}
+    for style in net.style_names:
+        y, pre = net(x, style=style, with_pre_tanh=True)
+        y, pre = np.asarray(y), np.abs(np.asarray(pre)).min(-1)
+        white = np.stack([added_white(a, b) for a, b in zip(x / 255, y / 255)])
+        losses = evaluate_losses(None, painting_loss(style, 256), x, stylized=y)
+        rows[style] = {
+            "white_added": float(white.mean()),
+            "saturated": float((pre > SATURATED).mean()),
+            "saturated_in_white": float((pre[white] > SATURATED).mean())
+            if white.any()
+            else 0.0,
+            **losses["stylized"],
+        }
+    return rows
+
+
+def table(report):
+    lines = [
+        "| style | network | white added | saturated (of the white) | "
+        "content | style (x1e9) |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    styles = next(iter(report.values()))["styles"]
+    for style in styles:
+        for name, run in report.items():
+            r = run["styles"][style]
+            lines.append(
+                f"| {style} | {name} | {r['white_added']:.2%} | "
+                f"{r['saturated']:.2%} ({r['saturated_in_white']:.0%}) | "
+                f"{r['content']:.3g} | {r['style'] / 1e9:.2f} |"
+            )
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--network", default="paintings6_lite")
+    parser.add_argument("--weights", type=float, nargs="+", default=[0.0, 1e6])
+    parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--crop", type=int, default=128)
+    parser.add_argument("--crops-per-photo", type=int, default=4)
+    parser.add_argument("--batch-size", type=int, default=4)
+    parser.add_argument("--learning-rate", type=float, default=2e-4)
+    parser.add_argument("--style-weight", type=float, default=5e-5)
+    parser.add_argument("--checkpoint-every", type=int, default=50)
+    parser.add_argument("--photos", type=int, default=8)
+    parser.add_argument("--sheet-style", default="udnie")
+    parser.add_argument("--output", default="runs/saturation_experiment")
+    args = parser.parse_args()
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    content, _ = content_split(256, 1)
+    crops = random_crops(content, args.crop, args.crops_per_photo)
+    photos = held_out_photos(256, args.photos)
+    shipped = f"{args.network} (shipped)"
+    networks, report = {shipped: registry.load(args.network)}, {shipped: {}}
+    for weight in args.weights:
+        started = time.time()
+        net, entry = fine_tune(args, weight, crops, photos[:4])
+        name = f"+{entry['steps']} steps, saturation weight {weight:g}"
+        networks[name] = net
+        report[name] = {"train_s": round(time.time() - started, 1)}
+    for name, net in networks.items():
+        report[name]["styles"] = style_rows(net, photos)
+        print(name, json.dumps(report[name]), flush=True)
+    settings = {**vars(args), "content": f"{len(crops)} crops of {len(content)}"}
+    (out / "report.json").write_text(
+        json.dumps({"settings": settings, "networks": report}, indent=2) + "\n"
+    )
+    x = photos[:4].astype("float32")
+    columns = [list(photos[:4])] + [
+        list(np.asarray(net(x, style=args.sheet_style))) for net in networks.values()
+    ]
+    labels = ["photo", "shipped", *(f"weight {w:g}" for w in args.weights)]
+    sheet = contact_sheet([list(r) for r in zip(*columns)], column_labels=labels)
+    save_image(sheet, out / "sheet.png")
+    text = table(report)
+    (out / "table.md").write_text(text + "\n")
+    print(text)
+    print(f"wrote {out}/report.json, table.md, sheet.png")
+
+
+if __name__ == "__main__":
+    main()
