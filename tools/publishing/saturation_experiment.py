@@ -12,6 +12,11 @@ contact sheet (one style, each network).
 
     python tools/publishing/saturation_experiment.py --steps 300 \\
         --output results/blobs/saturation_cpu
+
+``--evaluate WEIGHTS`` scores a fine-tuned network as the shipped ones are
+scored (20 held-out photos, 256 and 128 px) against `paintings6` and the
+shipped `paintings6_lite` (losses as multiples of `paintings6`'s, white
+added, distance to it), into ``OUTPUT/evaluation_SIZE.json``.
 """
 
 import argparse
@@ -26,6 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from diagnose_blobs import added_white  # noqa: E402
 from distill_lite import random_crops  # noqa: E402
+from distill_lite import style_rows as rows_against_paintings6  # noqa: E402
+from distill_lite import table as table_against_paintings6  # noqa: E402
 from train_styles import PAINTINGS  # noqa: E402
 from train_styles import VGG19  # noqa: E402
 from train_styles import content_split  # noqa: E402
@@ -105,6 +112,22 @@ def table(report):
     return "\n".join(lines)
 
 
+def evaluate(args):
+    networks = {
+        "paintings6": registry.load("paintings6"),
+        f"{args.network} (shipped)": registry.load(args.network),
+        f"{args.network} (candidate)": registry.load(args.evaluate),
+    }
+    for size in (256, 128):
+        report = {
+            "images": f"{args.eval_images} BSDS500 test photos, {size}px",
+            "styles": rows_against_paintings6(networks, size, args),
+        }
+        path = Path(args.output) / f"evaluation_{size}.json"
+        path.write_text(json.dumps(report, indent=2) + "\n")
+        print(table_against_paintings6(report))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--network", default="paintings6_lite")
@@ -119,9 +142,14 @@ def main():
     parser.add_argument("--photos", type=int, default=8)
     parser.add_argument("--sheet-style", default="udnie")
     parser.add_argument("--output", default="runs/saturation_experiment")
+    parser.add_argument("--evaluate", default=None, metavar="WEIGHTS")
+    parser.add_argument("--eval-images", type=int, default=20)
     args = parser.parse_args()
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
+    if args.evaluate:
+        evaluate(args)
+        return
     content, _ = content_split(256, 1)
     crops = random_crops(content, args.crop, args.crops_per_photo)
     photos = held_out_photos(256, args.photos)
