@@ -310,10 +310,11 @@ class StyleTrainer:
                 "weights_sha256": _weights_sha256(self.teacher),
             }
             self.settings["teacher_weight"] = self.teacher_weight
-        self.saturation = (float(saturation_weight), float(saturation_bound))
-        if saturation_weight > 0:
-            self.settings["saturation_weight"] = self.saturation[0]
-            self.settings["saturation_bound"] = self.saturation[1]
+        self.saturation_weight = float(saturation_weight)
+        self.saturation_bound = float(saturation_bound)
+        if self.saturation_weight > 0:
+            self.settings["saturation_weight"] = self.saturation_weight
+            self.settings["saturation_bound"] = self.saturation_bound
         self.batches, self.samples = self._content(content, sample_images)
 
     def _check_teacher(self, teacher, teacher_weight):
@@ -395,8 +396,8 @@ class StyleTrainer:
             self.loss,
             teacher=self.teacher,
             teacher_weight=self.teacher_weight,
-            saturation_weight=self.saturation[0],
-            saturation_bound=self.saturation[1],
+            saturation_weight=self.saturation_weight,
+            saturation_bound=self.saturation_bound,
             name="style_model",
         )
         model.compile(optimizer=keras.optimizers.Adam(self.learning_rate))
