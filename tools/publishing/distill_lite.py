@@ -94,6 +94,7 @@ def train(args):
         time_limit_s=args.time_limit_min * 60 if args.time_limit_min else None,
         teacher=teacher,
         teacher_weight=args.teacher_weight,
+        saturation_weight=args.saturation_weight,
     )
     entry = trainer.fit()
     entry["distilled_from"] = TEACHER
@@ -179,53 +180,94 @@ def table(report):
 
 
 def publish(args):
-    """Replaces the shipped lite network with the distilled one; its
-    evaluation (teacher, before, after) goes into its manifest entry, and
-    the multi-style table keeps the network it replaces as a column."""
+    """Replaces the shipped lite network with the distilled one."""
     run = run_dir(args)
     entry = json.loads((run / f"{STUDENT}.json").read_text())
+    replace_shipped_lite(
+        entry, run / entry["file"], run / f"{STUDENT}_sheet.png", run, "distilled"
+    )
+
+
+# What `initialized_from` keeps of the entry a network was trained on from.
+TRAINING_KEYS = (
+    "steps",
+    "batch_size",
+    "image_size",
+    "learning_rate",
+    "content_weight",
+    "style_weight",
+    "backend",
+    "device",
+    "wall_time_s",
+    "steps_before_restart",
+    "distilled_from",
+    "teacher_weight",
+    "saturation_weight",
+    "saturation_bound",
+    "content",
+    "initialized_from",
+)
+PREVIOUS = f"{STUDENT} (previous, retired)"
+
+
+def replace_shipped_lite(entry, weights_file, sheet, evaluation_dir, label):
+    """Publishes `weights_file` (trained on from the shipped lite network;
+    `entry` is its `StyleTrainer` entry) as the shipped lite network, with its
+    contact sheet `sheet`. `evaluation_dir/evaluation_{128,256}.json` hold the
+    rows of `--evaluate`: the teacher, the shipped lite network and this one,
+    named `f"{STUDENT} ({label})"`. The entry records what it started from
+    (`initialized_from`) and its evaluation; the teacher's multi-style table
+    keeps the network it replaces as a column."""
     manifest_path = WEIGHTS / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     before = manifest["styles"][STUDENT]
-    entry["initialized_from"] = {
-        key: before[key]
-        for key in (
-            "steps",
-            "batch_size",
-            "image_size",
-            "style_weight",
-            "backend",
-            "device",
-            "wall_time_s",
+    if entry["network"] != before["network"] or entry["styles"] != before["styles"]:
+        raise SystemExit(
+            f"{weights_file} is not a {STUDENT} network (architecture or styles "
+            "differ from the shipped one); it cannot replace it."
         )
-    }
-    retired = f"{STUDENT} (before distillation, retired)"
+    entry["initialized_from"] = {k: before[k] for k in TRAINING_KEYS if k in before}
+    entry["evaluated_against"] = TEACHER
     entry["evaluation"] = {}
-    for size in (128, 256):
-        ev = json.loads((run / f"evaluation_{size}.json").read_text())
-        entry["evaluation"][str(size)] = {"images": ev["images"]}
-        teacher_rows = manifest["styles"][TEACHER]["evaluation"][str(size)]
+    for size in ("128", "256"):
+        ev = json.loads((Path(evaluation_dir) / f"evaluation_{size}.json").read_text())
+        entry["evaluation"][size] = {"images": ev["images"]}
+        teacher_rows = manifest["styles"][TEACHER]["evaluation"][size]
         for style, rows in ev["styles"].items():
-            entry["evaluation"][str(size)][style] = {
+            old = teacher_rows[style]
+            shipped, new = rows[f"{STUDENT} (shipped)"], rows[f"{STUDENT} ({label})"]
+            if not np.isclose(shipped["content"], old[STUDENT]["content"], rtol=1e-3):
+                raise SystemExit(
+                    f"{evaluation_dir}/evaluation_{size}.json scored another "
+                    f"{STUDENT} than the shipped one ({style}: content "
+                    f"{shipped['content']:.6g}, manifest "
+                    f"{old[STUDENT]['content']:.6g}); "
+                    "run --evaluate again."
+                )
+            entry["evaluation"][size][style] = {
                 TEACHER: rows[TEACHER],
-                retired: rows[f"{STUDENT} (shipped)"],
-                STUDENT: rows[f"{STUDENT} (distilled)"],
+                PREVIOUS: shipped,
+                STUDENT: new,
                 "identity": rows["identity"],
             }
-            old = teacher_rows[style]
-            distilled = rows[f"{STUDENT} (distilled)"]
             teacher_rows[style] = {
                 TEACHER: old[TEACHER],
-                STUDENT: {k: distilled[k] for k in ("content", "style")},
-                retired: old[STUDENT],
-                **{k: v for k, v in old.items() if k not in (TEACHER, STUDENT)},
+                STUDENT: {k: new[k] for k in ("content", "style")},
+                PREVIOUS: {k: old[STUDENT][k] for k in ("content", "style")},
+                **{
+                    k: v
+                    for k, v in old.items()
+                    if k not in (TEACHER, STUDENT) and not k.startswith(STUDENT)
+                },
             }
-    shutil.copy(run / entry["file"], WEIGHTS / entry["file"])
-    shutil.copy(run / f"{STUDENT}_sheet.png", WEIGHTS / f"{STUDENT}_sheet.png")
-    assert sha256(WEIGHTS / entry["file"]) == entry["sha256"]
+    if sha256(weights_file) != entry["sha256"]:
+        raise SystemExit(f"{weights_file} does not match its entry's sha256.")
+    shutil.copy(weights_file, WEIGHTS / entry["file"])
+    shutil.copy(sheet, WEIGHTS / f"{STUDENT}_sheet.png")
     manifest["styles"][STUDENT] = entry
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
     write_report(manifest)
+    print(f"published {weights_file} as {WEIGHTS / entry['file']}")
 
 
 def main():
@@ -237,6 +279,12 @@ def main():
     parser.add_argument("--batch-size", type=int, default=4)
     parser.add_argument("--learning-rate", type=float, default=2e-4)
     parser.add_argument("--teacher-weight", type=float, default=30.0)
+    parser.add_argument(
+        "--saturation-weight",
+        type=float,
+        default=1e6,
+        help="StyleTrainer(saturation_weight=): keeps outputs off tanh's flat tails",
+    )
     parser.add_argument("--content-weight", type=float, default=1.0)
     parser.add_argument("--style-weight", type=float, default=5e-5)
     parser.add_argument("--checkpoint-every", type=int, default=250)

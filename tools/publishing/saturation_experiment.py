@@ -16,12 +16,19 @@ contact sheet (one style, each network).
 ``--evaluate WEIGHTS`` scores a fine-tuned network as the shipped ones are
 scored (20 held-out photos, 256 and 128 px) against `paintings6` and the
 shipped `paintings6_lite` (losses as multiples of `paintings6`'s, white
-added, distance to it), into ``OUTPUT/evaluation_SIZE.json``.
+added, distance to it), into ``OUTPUT/evaluation_SIZE.json``; then
+``--publish WEIGHTS`` ships it as the network's new weights (manifest entry
+with that evaluation, `weights/README.md`, contact sheet).
+
+    python tools/publishing/saturation_experiment.py \\
+        --output results/blobs/saturation_cpu_256 --publish \\
+        results/blobs/saturation_cpu_256/paintings6_lite_candidate.weights.h5
 """
 
 import argparse
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,9 +37,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from diagnose_blobs import added_white  # noqa: E402
+from distill_lite import STUDENT  # noqa: E402
 from distill_lite import random_crops  # noqa: E402
+from distill_lite import replace_shipped_lite  # noqa: E402
 from distill_lite import style_rows as rows_against_paintings6  # noqa: E402
 from distill_lite import table as table_against_paintings6  # noqa: E402
+from train_multi_style import write_sheet  # noqa: E402
 from train_styles import PAINTINGS  # noqa: E402
 from train_styles import VGG19  # noqa: E402
 from train_styles import content_split  # noqa: E402
@@ -128,6 +138,28 @@ def evaluate(args):
         print(table_against_paintings6(report))
 
 
+def publish(args):
+    """Ships the fine-tuned network `args.publish` (its `StyleTrainer` entry
+    beside it, `NAME.json` for `NAME.weights.h5`) with the evaluation of
+    `--evaluate` in `args.output`."""
+    if args.network != STUDENT:
+        raise SystemExit(f"--publish replaces {STUDENT} only.")
+    weights = Path(args.publish)
+    entry = json.loads(
+        weights.with_name(weights.name.split(".")[0] + ".json").read_text()
+    )
+    settings = json.loads((Path(args.output) / "report.json").read_text())["settings"]
+    crops, photos = settings["content"].split(" crops of ")
+    entry["content"] = (
+        f"{crops} random {settings['crop']} px crops of {photos} BSDS500 "
+        "train+val photos at 256 px"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        sheet = Path(tmp) / f"{STUDENT}_sheet.png"
+        write_sheet(registry.load(weights), held_out_photos(256, 4), sheet)
+        replace_shipped_lite(entry, weights, sheet, args.output, "candidate")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--network", default="paintings6_lite")
@@ -143,12 +175,16 @@ def main():
     parser.add_argument("--sheet-style", default="udnie")
     parser.add_argument("--output", default="runs/saturation_experiment")
     parser.add_argument("--evaluate", default=None, metavar="WEIGHTS")
+    parser.add_argument("--publish", default=None, metavar="WEIGHTS")
     parser.add_argument("--eval-images", type=int, default=20)
     args = parser.parse_args()
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     if args.evaluate:
         evaluate(args)
+        return
+    if args.publish:
+        publish(args)
         return
     content, _ = content_split(256, 1)
     crops = random_crops(content, args.crop, args.crops_per_photo)
