@@ -79,6 +79,11 @@ def main():
                     "wall_time_s",
                 )
             },  # fmt: skip
+            **{
+                key: source[key]
+                for key in ("saturation_weight", "saturation_bound", "initialized_from")
+                if key in source
+            },
             "evaluation": {
                 "images": f"{len(held_out)} BSDS500 test photos, {SIZE}px",
                 **evaluation,

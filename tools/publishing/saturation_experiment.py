@@ -14,8 +14,8 @@ contact sheet (one style, each network).
         --output results/blobs/saturation_cpu
 
 ``--evaluate WEIGHTS`` scores a fine-tuned network as the shipped ones are
-scored (20 held-out photos, 256 and 128 px) against `paintings6` and the
-shipped `paintings6_lite` (losses as multiples of `paintings6`'s, white
+scored (20 held-out photos, 256 and 128 px; `republish.evaluate`) beside the
+shipped one and `paintings6` (losses as multiples of `paintings6`'s, white
 added, distance to it), into ``OUTPUT/evaluation_SIZE.json``; then
 ``--publish WEIGHTS`` ships it as the network's new weights (manifest entry
 with that evaluation, `weights/README.md`, contact sheet).
@@ -36,12 +36,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import republish  # noqa: E402
 from diagnose_blobs import added_white  # noqa: E402
-from distill_lite import STUDENT  # noqa: E402
 from distill_lite import random_crops  # noqa: E402
-from distill_lite import replace_shipped_lite  # noqa: E402
-from distill_lite import style_rows as rows_against_paintings6  # noqa: E402
-from distill_lite import table as table_against_paintings6  # noqa: E402
 from train_multi_style import write_sheet  # noqa: E402
 from train_styles import PAINTINGS  # noqa: E402
 from train_styles import VGG19  # noqa: E402
@@ -122,32 +119,13 @@ def table(report):
     return "\n".join(lines)
 
 
-def evaluate(args):
-    networks = {
-        "paintings6": registry.load("paintings6"),
-        f"{args.network} (shipped)": registry.load(args.network),
-        f"{args.network} (candidate)": registry.load(args.evaluate),
-    }
-    for size in (256, 128):
-        report = {
-            "images": f"{args.eval_images} BSDS500 test photos, {size}px",
-            "styles": rows_against_paintings6(networks, size, args),
-        }
-        path = Path(args.output) / f"evaluation_{size}.json"
-        path.write_text(json.dumps(report, indent=2) + "\n")
-        print(table_against_paintings6(report))
-
-
 def publish(args):
     """Ships the fine-tuned network `args.publish` (its `StyleTrainer` entry
-    beside it, `NAME.json` for `NAME.weights.h5`) with the evaluation of
-    `--evaluate` in `args.output`."""
-    if args.network != STUDENT:
-        raise SystemExit(f"--publish replaces {STUDENT} only.")
+    beside it, `NAME.json` for `NAME.weights.h5`) as `args.network`, with the
+    evaluation `--evaluate` wrote in `args.output`."""
     weights = Path(args.publish)
-    entry = json.loads(
-        weights.with_name(weights.name.split(".")[0] + ".json").read_text()
-    )
+    stem = weights.name.split(".")[0]
+    entry = json.loads(weights.with_name(f"{stem}.json").read_text())
     settings = json.loads((Path(args.output) / "report.json").read_text())["settings"]
     crops, photos = settings["content"].split(" crops of ")
     entry["content"] = (
@@ -155,9 +133,11 @@ def publish(args):
         "train+val photos at 256 px"
     )
     with tempfile.TemporaryDirectory() as tmp:
-        sheet = Path(tmp) / f"{STUDENT}_sheet.png"
+        sheet = Path(tmp) / "sheet.png"
         write_sheet(registry.load(weights), held_out_photos(256, 4), sheet)
-        replace_shipped_lite(entry, weights, sheet, args.output, "candidate")
+        republish.replace_shipped(
+            args.network, entry, weights, sheet, Path(args.output), "candidate"
+        )
 
 
 def main():
@@ -181,7 +161,9 @@ def main():
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     if args.evaluate:
-        evaluate(args)
+        republish.evaluate(
+            args.network, args.evaluate, args.eval_images, out, "candidate"
+        )
         return
     if args.publish:
         publish(args)

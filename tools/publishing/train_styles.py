@@ -133,10 +133,15 @@ def write_report(manifest):
     multis = {n: e for n, e in manifest["styles"].items() if "styles" in e}
     for name, e in singles.items():
         ev = e["evaluation"]
+        runs = training_runs(e)
         lines.append(
-            f"| {name} | {e['style_image']} | {e['steps']} | {e['image_size']} | "
-            f"{e['style_weight']:g} | {e['backend']} / {e['device']} | "
-            f"{e['wall_time_s'] / 60:.0f} min | "
+            f"| {name} | {e['style_image']} | "
+            + " + ".join(str(r["steps"]) for r in runs)
+            + f" | {e['image_size']} | {e['style_weight']:g} | "
+            + " then ".join(
+                dict.fromkeys(f"{r['backend']} / {r['device']}" for r in runs)
+            )
+            + f" | {sum(r['wall_time_s'] for r in runs) / 60:.0f} min | "
             f"{ev['stylized']['content']:.3g} ({ev['identity']['content']:.3g}) | "
             f"{ev['stylized']['style']:.3g} ({ev['identity']['style']:.3g}) |"
         )
@@ -201,23 +206,32 @@ def multi_style_report(multis, singles_taken=False):
         )
     for name, e in multis.items():
         if "evaluated_against" in e:
-            lines += against_full_table(name, e)
+            lines += comparison_table(name, e)
     # One table per image size: every multi-style network's columns side by
-    # side (each network's evaluation holds its own rows and the networks it
-    # was compared with), one row per style.
+    # side, one row per style. Each network's evaluation holds its own rows
+    # and those of the networks it was compared with; a column of a shipped
+    # network (or of one it replaced) is taken from that network's entry.
     tables = {}
-    for e in multis.values():
+    for name, e in multis.items():
         for size, ev in e.get("evaluation", {}).items():
             images, rows = tables.setdefault(size, (ev["images"], {}))
             for style, row in ev.items():
-                if style != "images":
-                    rows.setdefault(style, {}).update(row)
+                if style == "images":
+                    continue
+                rows.setdefault(style, {}).update(
+                    (c, v)
+                    for c, v in row.items()
+                    if column_owner(c, multis) in (name, None)
+                )
     for size, (images, rows) in sorted(tables.items(), key=lambda kv: -int(kv[0])):
-        columns = [
-            c
-            for c in dict.fromkeys(c for row in rows.values() for c in row)
-            if c != "identity" and not (c == "single-style" and singles_taken)
-        ]
+        columns = sorted(
+            (
+                c
+                for c in dict.fromkeys(c for row in rows.values() for c in row)
+                if c != "identity" and not (c == "single-style" and singles_taken)
+            ),
+            key=lambda c: "retired" in c,
+        )
         lines += [
             "",
             f"Held-out losses at {size} px ({images}), content / style "
@@ -239,6 +253,12 @@ def multi_style_report(multis, singles_taken=False):
                 + f" | {row['identity']['style'] / 1e9:.1f} |"
             )
     return lines
+
+
+def training_runs(e):
+    """The runs that trained a network, first to last (`initialized_from`)."""
+    earlier = training_runs(e["initialized_from"]) if "initialized_from" in e else []
+    return earlier + [e]
 
 
 def how_trained(e):
@@ -273,39 +293,49 @@ def how_trained(e):
     return text
 
 
-def against_full_table(name, e):
-    """Per style: losses relative to the full network's (`evaluated_against`),
-    the nearly white pixels each network adds, and the RMS distance to the
-    full network's output (0..255)."""
-    full = e["evaluated_against"]
+def column_owner(column, names):
+    """The network of `names` a table column belongs to (`paintings6_lite`
+    for `paintings6_lite (previous, retired)`), or None."""
+    owners = [n for n in names if column == n or column.startswith(f"{n} (")]
+    return max(owners, key=len, default=None)
+
+
+def comparison_table(name, e):
+    """Per style: losses relative to those of the network it was scored
+    against (`evaluated_against`), the nearly white pixels each network adds,
+    and the RMS distance to that network's output (0..255)."""
+    reference = e["evaluated_against"]
     lines = []
     for size, ev in sorted(e["evaluation"].items(), key=lambda kv: -int(kv[0])):
         rows = {k: v for k, v in ev.items() if k != "images"}
-        columns = [c for c in next(iter(rows.values())) if c != "identity"]
-        others = [c for c in columns if c != full]
+        first = next(iter(rows.values()))
+        others = [c for c in first if c != reference and "white_added" in first[c]]
         lines += [
             "",
-            f"`{name}` against `{full}` at {size} px ({ev['images']}): content / "
-            f"style loss as a multiple of `{full}`'s; nearly white pixels added "
-            f"(a photo's white not counted); RMS distance to `{full}`'s output. "
+            f"`{name}` against `{reference}` at {size} px ({ev['images']}): content / "
+            f"style loss as a multiple of `{reference}`'s; nearly white pixels added "
+            f"(a photo's white not counted); RMS distance to `{reference}`'s output. "
             "Columns: " + ", ".join(f"`{c}`" for c in others) + ".",
             "",
-            f"| style | content | style | white added ({full}: others) "
-            f"| RMS to {full} |",
+            f"| style | content | style | white added ({reference}: others) "
+            f"| RMS to {reference} |",
             "| --- | --- | --- | --- | --- |",
         ]
         for style, row in rows.items():
-            lines.append(f"| {style} | " + _against_full_cells(row, full, others))
+            lines.append(f"| {style} | " + _comparison_cells(row, reference, others))
     return lines
 
 
-def _against_full_cells(row, full, others):
-    base = row[full]
+def _comparison_cells(row, reference, others):
+    base = row[reference]
     figures = [
         [f"{row[c]['content'] / base['content']:.2f}x" for c in others],
         [f"{row[c]['style'] / base['style']:.2f}x" for c in others],
         [f"{row[c]['white_added']:.2%}" for c in others],
-        [f"{row[c]['teacher_mse'] ** 0.5:.1f}" for c in others],
+        [
+            f"{row[c]['teacher_mse'] ** 0.5:.1f}" if "teacher_mse" in row[c] else "-"
+            for c in others
+        ],
     ]
     cells = [" / ".join(column) for column in figures]
     cells[2] = f"{base['white_added']:.2%}: {cells[2]}"
