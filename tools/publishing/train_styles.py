@@ -264,6 +264,12 @@ def training_runs(e):
 def how_trained(e):
     """A network's training, then, for a network trained further from another
     one (`initialized_from`), how that one was trained."""
+    return "; starting from a network trained for ".join(
+        _one_run(r) for r in reversed(training_runs(e))
+    )
+
+
+def _one_run(e):
     text = (
         f"{e['steps']} steps of batch {e['batch_size']} at {e['image_size']} px, "
         f"style weight {e['style_weight']:g}, {e['backend']} / {e['device']}, "
@@ -287,9 +293,6 @@ def how_trained(e):
         )
     if "content" in e:
         text += f" on {e['content']}"
-    if "initialized_from" in e:
-        start = how_trained(e["initialized_from"])
-        text += f"; starting from a network trained for {start}"
     return text
 
 
