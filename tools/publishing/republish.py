@@ -187,8 +187,9 @@ def rescore_against_full(manifest):
     """Scores the networks evaluated against `paintings6` against the one
     now in `weights/`: their own and `paintings6`'s rows are new; a retired
     column keeps its losses and white, but loses its distance to
-    `paintings6`, which was to the replaced one."""
-    full = registry.load(FULL)
+    `paintings6`, which was to the replaced one. The new `paintings6` is
+    loaded from its file: the manifest on disk still has the old sha256."""
+    full = registry.load(WEIGHTS / manifest["styles"][FULL]["file"])
     for name, e in manifest["styles"].items():
         if e.get("evaluated_against") != FULL:
             continue
