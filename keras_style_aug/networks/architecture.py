@@ -45,7 +45,16 @@ def weight_names(residual_blocks):
     return names
 
 
-def forward(b, x, weights, residual_blocks, style_weights, dtype, layout="phase"):
+def forward(
+    b,
+    x,
+    weights,
+    residual_blocks,
+    style_weights,
+    dtype,
+    layout="phase",
+    with_upsampling_norms=False,
+):
     """Pre-`tanh` output of the network.
 
     Args:
@@ -59,12 +68,18 @@ def forward(b, x, weights, residual_blocks, style_weights, dtype, layout="phase"
             (conditional instance norm), else `None`.
         dtype: compute dtype of the convolutions.
         layout: `"phase"` or `"plain"`; both compute the same function.
+        with_upsampling_norms: return `(pre_tanh, [up1, up2])`, the two
+            upsampling stages' activations as instance norm sees them,
+            normalized to unit variance per channel (float32, `(N, H, W,
+            phases, C)`): where the white-blob "droplet" forms, a few
+            positions holding most of a channel's energy.
     """
     if layout not in LAYOUTS:
         raise ValueError(
             f"`layout` must be one of {sorted(LAYOUTS)}; received {layout!r}."
         )
-    ops = LAYOUTS[layout](b, style_weights, dtype)
+    norms = [] if with_upsampling_norms else None
+    ops = LAYOUTS[layout](b, style_weights, dtype, upsampling_norms=norms)
     # Encoder.
     x = ops.conv_in(x, weights["conv_in"])
     x = ops.down1(x, weights["down1"])
@@ -73,7 +88,8 @@ def forward(b, x, weights, residual_blocks, style_weights, dtype, layout="phase"
     # Decoder.
     x = ops.up1(x, weights["up1"])
     x = ops.up2(x, weights["up2"])
-    return ops.conv_out(x, weights["conv_out"])
+    x = ops.conv_out(x, weights["conv_out"])
+    return (x, norms) if with_upsampling_norms else x
 
 
 def residual_stack(ops, x, weights, residual_blocks):

@@ -163,15 +163,23 @@ def style_affine(b, scale, offset, style_weights, channels):
     return b.numpy.reshape(scale, shape), b.numpy.reshape(offset, shape)
 
 
+def normalize(b, x, phases=1):
+    """`(N, H, W, phases * C)` -> float32 `(N, H, W, phases, C)`, each channel
+    of each image at zero mean and unit variance over positions and phases
+    (instance normalization before the scale and offset)."""
+    n, h, w, c4 = b.shape(x)
+    x32 = b.numpy.reshape(b.cast(x, "float32"), (n, h, w, phases, c4 // phases))
+    mean = b.numpy.mean(x32, axis=(1, 2, 3), keepdims=True)
+    var = b.numpy.mean(b.numpy.square(x32 - mean), axis=(1, 2, 3), keepdims=True)
+    return (x32 - mean) / b.numpy.sqrt(var + _EPSILON)
+
+
 def instance_norm(b, x, scale, offset, style_weights, phases=1, relu=True):
     """Instance normalization over positions (and phases) of each channel,
     then the (per-style) scale and offset; statistics in float32."""
     n, h, w, c4 = b.shape(x)
     c = c4 // phases
-    x32 = b.numpy.reshape(b.cast(x, "float32"), (n, h, w, phases, c))
-    mean = b.numpy.mean(x32, axis=(1, 2, 3), keepdims=True)
-    var = b.numpy.mean(b.numpy.square(x32 - mean), axis=(1, 2, 3), keepdims=True)
-    y = (x32 - mean) / b.numpy.sqrt(var + _EPSILON)
+    y = normalize(b, x, phases)
     scale, offset = style_affine(b, scale, offset, style_weights, c)
     y = y * scale + offset
     if relu:
@@ -210,10 +218,15 @@ class PhaseLayout:
     """The network's stages in the phase layout (see the module docstring).
 
     Between `conv_in` and `down1`, and between `up2` and `conv_out`, the
-    full-resolution map is held as phases `(N, H/2, W/2, 4C)`."""
+    full-resolution map is held as phases `(N, H/2, W/2, 4C)`.
 
-    def __init__(self, b, style_weights, dtype):
+    With a list as `upsampling_norms`, the two upsampling stages append their
+    activations as instance norm sees them, normalized (`normalize`).
+    """
+
+    def __init__(self, b, style_weights, dtype, upsampling_norms=None):
         self.b, self.style_weights, self.dtype = b, style_weights, dtype
+        self.upsampling_norms = upsampling_norms
 
     def _norm(self, x, w, relu=True, phases=1):
         return instance_norm(
@@ -254,6 +267,8 @@ class PhaseLayout:
     def _upsample_conv(self, x, w):
         """Nearest x2 upsampling + 3x3 as one 2x2 convolution (phases)."""
         x = upsample_conv(self.b, x, w["kernel"], self.dtype)
+        if self.upsampling_norms is not None:
+            self.upsampling_norms.append(normalize(self.b, x, phases=4))
         return self._norm(x, w, phases=4)
 
     def up1(self, x, w):

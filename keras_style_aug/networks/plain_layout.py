@@ -6,14 +6,20 @@ naive build the benchmark measures the phase layout against.
 """
 
 from keras_style_aug.networks.phase_layout import instance_norm
+from keras_style_aug.networks.phase_layout import normalize
 from keras_style_aug.networks.phase_layout import reflect_conv
 
 
 class PlainLayout:
-    """Every stage a reflection-padded convolution, then instance norm."""
+    """Every stage a reflection-padded convolution, then instance norm.
 
-    def __init__(self, b, style_weights, dtype):
+    With a list as `upsampling_norms`, the two upsampling stages append their
+    activations as instance norm sees them, normalized (`normalize`).
+    """
+
+    def __init__(self, b, style_weights, dtype, upsampling_norms=None):
         self.b, self.style_weights, self.dtype = b, style_weights, dtype
+        self.upsampling_norms = upsampling_norms
 
     def _conv_norm(self, x, w, stride=1, relu=True):
         x = reflect_conv(self.b, x, w["kernel"], self.dtype, stride)
@@ -33,8 +39,14 @@ class PlainLayout:
         return self._conv_norm(x, w, relu=relu)
 
     def up1(self, x, w):
-        x = self.b.numpy.repeat(self.b.numpy.repeat(x, 2, axis=1), 2, axis=2)
-        return self._conv_norm(x, w)
+        b = self.b
+        x = b.numpy.repeat(b.numpy.repeat(x, 2, axis=1), 2, axis=2)
+        x = reflect_conv(b, x, w["kernel"], self.dtype)
+        if self.upsampling_norms is not None:
+            self.upsampling_norms.append(normalize(b, x))
+        return instance_norm(
+            b, x, w["scale"], w["offset"], self.style_weights, relu=True
+        )
 
     up2 = up1
 

@@ -8,18 +8,18 @@ MIN_SIDE = 8
 _JITTED = weakref.WeakKeyDictionary()
 
 
-def jitted(net, layout, with_pre_tanh=False):
-    """`net._stylize_01` compiled by JAX for one layout and output (weights
-    as inputs)."""
+def jitted(net, layout, outputs=(False, False)):
+    """`net._stylize_01` compiled by JAX for one layout and `outputs` (its
+    `with_pre_tanh`, `with_upsampling_norms` flags; weights as inputs)."""
     import jax
 
     cache = _JITTED.setdefault(net, {})
-    key = (layout, with_pre_tanh)
+    key = (layout, outputs)
     if key not in cache:
         b = net._backend
         cache[key] = jax.jit(
             lambda images, style_weights, values: net._stylize_01(
-                b, images, style_weights, values, layout, with_pre_tanh
+                b, images, style_weights, values, layout, outputs
             )
         )
     return cache[key]

@@ -304,7 +304,9 @@ class TransformerNet(keras.Model):
         super().load_weights(filepath, skip_mismatch=skip_mismatch, **kwargs)
 
     # ------------------------------------------------------------------ forward
-    def call(self, images, style=None, with_pre_tanh=False):
+    def call(
+        self, images, style=None, with_pre_tanh=False, with_upsampling_norms=False
+    ):
         """Stylizes images in `value_range`.
 
         Args:
@@ -315,15 +317,25 @@ class TransformerNet(keras.Model):
                 `(N, num_styles)`. Not used otherwise.
             with_pre_tanh: also return the output before `tanh`, `(N, H, W,
                 3)` (training penalizes its saturation: see `StyleTrainer`).
+            with_upsampling_norms: also return the upsampling stages'
+                normalized activations (see `architecture.forward`; training
+                penalizes their spikes).
+
+        Returns:
+            The stylized images; with either flag, a tuple of them and what
+            the flags ask for, in the order above.
         """
         low, high = self.value_range
         x = self._backend.cast(images, self.compute_dtype)
         weights = self.style_weights(style, self._backend.shape(x)[0])
         out = self.stylize_01(
-            (x - low) / (high - low), style_weights=weights, with_pre_tanh=with_pre_tanh
+            (x - low) / (high - low),
+            style_weights=weights,
+            with_pre_tanh=with_pre_tanh,
+            with_upsampling_norms=with_upsampling_norms,
         )
-        if with_pre_tanh:
-            return out[0] * (high - low) + low, out[1]
+        if with_pre_tanh or with_upsampling_norms:
+            return (out[0] * (high - low) + low, *out[1:])
         return out * (high - low) + low
 
     def style_weights(self, style, batch_size, backend=None):
@@ -340,6 +352,7 @@ class TransformerNet(keras.Model):
         layout="phase",
         backend=None,
         with_pre_tanh=False,
+        with_upsampling_norms=False,
     ):
         """Stylizes channels-last images with values in [0, 1] (returned in
         [0, 1]): the one entry every runner (the layer, export, benchmarks,
@@ -354,8 +367,15 @@ class TransformerNet(keras.Model):
                 drawing); both compute the same function.
             backend: a `DynamicBackend`; pass a `tf.data` layer's backend to
                 run with TensorFlow ops whatever the Keras backend is.
-            with_pre_tanh: return `(stylized, pre_tanh)`, the second the
-                network's output before `tanh` (float32).
+            with_pre_tanh: also return the network's output before `tanh`
+                (float32).
+            with_upsampling_norms: also return the list of the two
+                upsampling stages' normalized activations
+                (`architecture.forward`).
+
+        Returns:
+            The stylized images; with either flag, a tuple of them and what
+            the flags ask for, in this order.
         """
         self.build()
         b = backend or self._backend
@@ -366,26 +386,36 @@ class TransformerNet(keras.Model):
             )
         images = check_min_side(b, images, "TransformerNet")
         values = self._param_values(b)
+        outputs = (with_pre_tanh, with_upsampling_norms)
         if b.name == "jax" and not is_traced(images):
             # Eager JAX compiles op by op; one compiled call is far quicker.
-            run = jitted(self, layout, with_pre_tanh)
-            return run(images, style_weights, values)
-        return self._stylize_01(b, images, style_weights, values, layout, with_pre_tanh)
+            return jitted(self, layout, outputs)(images, style_weights, values)
+        return self._stylize_01(b, images, style_weights, values, layout, outputs)
 
-    def _stylize_01(self, b, images, style_weights, values, layout, with_pre_tanh):
+    def _stylize_01(self, b, images, style_weights, values, layout, outputs):
+        """`stylize_01` once checked; `outputs` is its two `with_` flags."""
+        with_pre_tanh, with_upsampling_norms = outputs
         dtype = self.compute_dtype
         x = b.cast(images, dtype) * 2.0 - 1.0  # the network works in [-1, 1]
         height, width = b.shape(x)[1:3]
         x = pad_to_multiple_of_4(b, x, height, width)
         weights = self._by_layer(b, values, "float32")
         x = architecture.forward(
-            b, x, weights, self.residual_blocks, style_weights, dtype, layout=layout
+            b,
+            x,
+            weights,
+            self.residual_blocks,
+            style_weights,
+            dtype,
+            layout=layout,
+            with_upsampling_norms=with_upsampling_norms,
         )
+        x, norms = x if with_upsampling_norms else (x, None)
         pre_tanh = x[:, :height, :width, :]
         stylized = (b.numpy.tanh(pre_tanh) + 1.0) * 0.5
-        if with_pre_tanh:
-            return stylized, b.cast(pre_tanh, "float32")
-        return stylized
+        extra = (b.cast(pre_tanh, "float32"),) if with_pre_tanh else ()
+        extra += (norms,) if with_upsampling_norms else ()
+        return (stylized, *extra) if extra else stylized
 
     def compute_output_shape(self, input_shape):
         return input_shape

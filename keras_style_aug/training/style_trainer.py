@@ -21,7 +21,10 @@ VGG-19 pass is skipped and the teacher alone is the target.
 
 With ``saturation_weight`` the loss also penalizes pre-``tanh`` outputs beyond
 ``saturation_bound`` (``losses.tanh_saturation``): pixels stuck at pure white
-or black, out of the perceptual loss's reach.
+or black, out of the perceptual loss's reach. With ``spike_weight`` it
+penalizes the upsampling stages' activations beyond ``spike_bound`` standard
+deviations before instance norm (``losses.norm_spikes``): the "droplet" where
+blob artifacts form.
 
 Example (random VGG weights and 8 steps keep it quick and offline; a dict
 of paintings, `{"a": style, "b": other}`, trains one multi-style network):
@@ -50,6 +53,7 @@ import numpy as np
 from keras_style_aug.losses import PerceptualLoss
 from keras_style_aug.losses.perceptual import total_variation
 from keras_style_aug.losses.saturation import tanh_saturation
+from keras_style_aug.losses.spikes import norm_spikes
 from keras_style_aug.networks import TransformerNet
 from keras_style_aug.networks.weights_io import save_weights_float16
 from keras_style_aug.styles.registry import sha256
@@ -97,6 +101,8 @@ class _StyleModel(keras.Model):
         teacher_weight=0.0,
         saturation_weight=0.0,
         saturation_bound=2.0,
+        spike_weight=0.0,
+        spike_bound=6.0,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -106,18 +112,27 @@ class _StyleModel(keras.Model):
         self._teacher = _Frozen(teacher) if teacher is not None else None
         self._teacher_weight = float(teacher_weight)
         self._saturation = (float(saturation_weight), float(saturation_bound))
+        self._spikes = (float(spike_weight), float(spike_bound))
         terms = ("content", "style", "tv") if self._vgg_terms else ("tv",)
         terms += ("teacher",) if teacher is not None else ()
         terms += ("saturation",) if saturation_weight > 0 else ()
+        terms += ("spikes",) if spike_weight > 0 else ()
         self.trackers = {k: keras.metrics.Mean(name=f"{k}_loss") for k in terms}
 
     def call(self, inputs):
-        """`(stylized, pre_tanh)`."""
-        if isinstance(inputs, dict):  # multi-style: images and style indices
-            return self.net(
-                inputs["images"], style=inputs["styles"], with_pre_tanh=True
-            )
-        return self.net(inputs, with_pre_tanh=True)
+        """`(stylized, pre_tanh)`, and the upsampling stages' normalized
+        activations when their spikes are penalized."""
+        images, style = (
+            (inputs["images"], inputs["styles"])
+            if isinstance(inputs, dict)  # multi-style: images and style indices
+            else (inputs, None)
+        )
+        return self.net(
+            images,
+            style=style,
+            with_pre_tanh=True,
+            with_upsampling_norms=self._spikes[0] > 0,
+        )
 
     def compute_loss(
         self, x=None, y=None, y_pred=None, sample_weight=None, training=True
@@ -125,7 +140,7 @@ class _StyleModel(keras.Model):
         images, styles = (
             (x["images"], x["styles"]) if isinstance(x, dict) else (x, None)
         )
-        y_pred, pre_tanh = y_pred
+        y_pred, pre_tanh, *upsampling_norms = y_pred
         if self._vgg_terms:
             losses = dict(self._perceptual(y_pred, images, styles))
         else:  # distillation alone: no VGG pass
@@ -144,6 +159,10 @@ class _StyleModel(keras.Model):
         if weight > 0:
             losses["saturation"] = tanh_saturation(pre_tanh, bound)
             losses["total"] = losses["total"] + weight * losses["saturation"]
+        weight, bound = self._spikes
+        if weight > 0:
+            losses["spikes"] = norm_spikes(upsampling_norms[0], bound)
+            losses["total"] = losses["total"] + weight * losses["spikes"]
         for key, tracker in self.trackers.items():
             tracker.update_state(losses[key])
         return losses["total"]
@@ -200,6 +219,11 @@ class StyleTrainer:
             a typical pixel (style weight 5e-5, `paintings6_lite` at 256 px).
         saturation_bound: pre-`tanh` magnitude below which the penalty is 0
             (2: outputs within 2% of either end of `value_range` are free).
+        spike_weight: weight of `losses.norm_spikes`, the mean squared
+            excess of the two upsampling stages' normalized activations over
+            `spike_bound`; 0 (the default) leaves it out. The shipped
+            `paintings6` gives about 0.07 at the default bound (256 px).
+        spike_bound: standard deviations below which the penalty is 0.
     """
 
     def __init__(
@@ -228,6 +252,8 @@ class StyleTrainer:
         teacher_weight=30.0,
         saturation_weight=0.0,
         saturation_bound=2.0,
+        spike_weight=0.0,
+        spike_bound=6.0,
     ):
         if steps < 1 or batch_size < 1 or checkpoint_every < 1:
             raise ValueError(
@@ -238,6 +264,11 @@ class StyleTrainer:
             raise ValueError(
                 "`saturation_weight` must be >= 0 and `saturation_bound` > 0; "
                 f"received {saturation_weight} and {saturation_bound}."
+            )
+        if spike_weight < 0 or spike_bound <= 0:
+            raise ValueError(
+                "`spike_weight` must be >= 0 and `spike_bound` > 0; "
+                f"received {spike_weight} and {spike_bound}."
             )
         self.name = name
         self.image_size = int(image_size)
@@ -315,6 +346,11 @@ class StyleTrainer:
         if self.saturation_weight > 0:
             self.settings["saturation_weight"] = self.saturation_weight
             self.settings["saturation_bound"] = self.saturation_bound
+        self.spike_weight = float(spike_weight)
+        self.spike_bound = float(spike_bound)
+        if self.spike_weight > 0:
+            self.settings["spike_weight"] = self.spike_weight
+            self.settings["spike_bound"] = self.spike_bound
         self.batches, self.samples = self._content(content, sample_images)
 
     def _check_teacher(self, teacher, teacher_weight):
@@ -398,6 +434,8 @@ class StyleTrainer:
             teacher_weight=self.teacher_weight,
             saturation_weight=self.saturation_weight,
             saturation_bound=self.saturation_bound,
+            spike_weight=self.spike_weight,
+            spike_bound=self.spike_bound,
             name="style_model",
         )
         model.compile(optimizer=keras.optimizers.Adam(self.learning_rate))

@@ -84,3 +84,24 @@ def test_unknown_layout_is_refused():
     net = random_net()
     with pytest.raises(ValueError, match="layout"):
         net.stylize_01(np.zeros((1, 8, 8, 3), "float32"), layout="fast")
+
+
+def test_both_layouts_return_the_upsampling_stages_normalized():
+    # What instance norm sees at up1 and up2, at zero mean and unit variance
+    # per image and channel; the same values in either layout (the phase
+    # layout holds a full-resolution map as four phases).
+    net = TransformerNet(filters=(4, 8, 8), residual_blocks=1)
+    x = np.random.default_rng(3).uniform(0, 1, (2, 16, 20, 3)).astype("float32")
+    peaks = {}
+    for layout in ("phase", "plain"):
+        y, norms = net.stylize_01(x, layout=layout, with_upsampling_norms=True)
+        plain_y = keras.ops.convert_to_numpy(net.stylize_01(x, layout=layout))
+        np.testing.assert_allclose(keras.ops.convert_to_numpy(y), plain_y, atol=1e-6)
+        norms = [keras.ops.convert_to_numpy(z) for z in norms]
+        assert [z.shape[-1] for z in norms] == [8, 4]
+        for z in norms:
+            np.testing.assert_allclose(z.mean(axis=(1, 2, 3)), 0, atol=1e-4)
+            np.testing.assert_allclose(z.std(axis=(1, 2, 3)), 1, atol=1e-2)
+        peaks[layout] = [np.abs(z).max(axis=(1, 2, 3)) for z in norms]
+    for phase, plain in zip(peaks["phase"], peaks["plain"]):
+        np.testing.assert_allclose(phase, plain, rtol=1e-3)

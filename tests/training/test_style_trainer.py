@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pytest
 
+from keras_style_aug.losses import norm_spikes
 from keras_style_aug.networks import TransformerNet
 from keras_style_aug.training import StyleTrainer
 from keras_style_aug.training.style_trainer import _StyleModel
@@ -134,6 +135,24 @@ def test_only_the_saturation_penalty_frees_a_saturated_output(tmp_path, weight):
     else:
         assert saturated() > 0.9  # the loss alone cannot move it
         assert "saturation_weight" not in entry
+
+
+def test_the_spike_penalty_lowers_the_upsampling_stages_spikes(tmp_path):
+    x = CONTENT[:4].astype("float32")
+    spikes = {}
+    for weight in (0.0, 1e4):
+        trainer = tiny_trainer(
+            tmp_path / str(weight), steps=20, spike_weight=weight, spike_bound=2.0
+        )
+        norms = trainer.net(x, with_upsampling_norms=True)[1]
+        before = float(keras.ops.convert_to_numpy(norm_spikes(norms, 2.0)))
+        entry = trainer.fit()
+        norms = trainer.net(x, with_upsampling_norms=True)[1]
+        spikes[weight] = float(keras.ops.convert_to_numpy(norm_spikes(norms, 2.0)))
+        assert ("spikes" in entry["final_losses"]) == bool(weight)
+        assert entry.get("spike_weight") == (weight or None)
+    assert before > 0
+    assert spikes[1e4] < 0.5 * spikes[0.0]
 
 
 class _Crash(keras.callbacks.Callback):

@@ -84,6 +84,23 @@ def added_white(photo01, stylized01):
     return (stylized01.min(-1) > 0.95) & ~(photo01.min(-1) > 0.95)
 
 
+def invented_colours(photo01, stylized01, painting01, tolerance=0.15):
+    """Mask of the pixels of a network's `(H, W, 3)` output in [0, 1] whose
+    colour is in neither the painting nor the photo (both `(h, w, 3)` in
+    [0, 1]): farther than `tolerance` (RGB distance) from every pixel of
+    each. Counts the saturated green, magenta or yellow spots that
+    `added_white` misses (white is in most paintings)."""
+    from scipy.spatial import cKDTree
+
+    colours = stylized01.reshape(-1, 3)
+
+    def distance(image):
+        return cKDTree(image.reshape(-1, 3)).query(colours)[0]
+
+    far = (distance(painting01) > tolerance) & (distance(photo01) > tolerance)
+    return far.reshape(stylized01.shape[:-1])
+
+
 def flattest(photo01, share=0.2, window=9):
     """Mask of the `share` of a photo's pixels with the least local texture
     (standard deviation of the grey level in `window`x`window` boxes)."""

@@ -16,9 +16,11 @@ import shutil
 
 import numpy as np
 from diagnose_blobs import added_white
+from diagnose_blobs import invented_colours
 from train_styles import WEIGHTS
 from train_styles import column_owner
 from train_styles import held_out_photos
+from train_styles import painting_colours
 from train_styles import painting_loss
 from train_styles import write_report
 
@@ -54,13 +56,17 @@ def previous(name):
 
 
 def style_rows(networks, size, eval_images, reference=FULL):
-    """Per style and network: held-out content and style losses, the share of
-    nearly white pixels added and the mean squared distance (`teacher_mse`)
-    to the output of `networks[reference]`."""
+    """Per style every network holds (in `networks[reference]`'s order) and
+    per network: held-out content and style losses, the share of nearly white
+    pixels added, the share of colours in neither the painting nor the photo
+    (`invented_colours`) and the mean squared distance (`teacher_mse`) to the
+    output of `networks[reference]`."""
     photos = held_out_photos(size, eval_images).astype("float32")
     x01 = photos / 255.0
+    held = [set(net.style_names) for net in networks.values()]
+    shared = [s for s in networks[reference].style_names if all(s in h for h in held)]
     rows = {}
-    for style in networks[reference].style_names:
+    for style in shared:
         loss = painting_loss(style, size)
         outputs = {
             name: np.asarray(net(photos, style=style)) for name, net in networks.items()
@@ -71,9 +77,14 @@ def style_rows(networks, size, eval_images, reference=FULL):
             index = list(net.style_names).index(style)
             result = evaluate_losses(net, loss, photos, style=index, stylized=y)
             white = [added_white(a, b / 255.0).mean() for a, b in zip(x01, y)]
+            palette = painting_colours(style)
+            invented = [
+                invented_colours(a, b / 255.0, palette).mean() for a, b in zip(x01, y)
+            ]
             row[name] = {
                 **result["stylized"],
                 "white_added": float(np.mean(white)),
+                "invented_colours": float(np.mean(invented)),
                 "teacher_mse": float(np.mean(np.square(y - outputs[reference]))),
             }
         row["identity"] = result["identity"]
@@ -87,11 +98,12 @@ def table(report, reference=FULL):
     reference's, white pixels added and distance to the reference."""
     lines = [
         f"Held-out {report['images']}: content / style loss as a multiple of "
-        f"{reference}'s, nearly white pixels added, RMS distance to {reference} "
-        "(0..255).",
+        f"{reference}'s, nearly white pixels added, colours in neither the "
+        f"painting nor the photo, RMS distance to {reference} (0..255).",
         "",
-        f"| style | network | content | style | white added | RMS to {reference} |",
-        "| --- | --- | --- | --- | --- | --- |",
+        f"| style | network | content | style | white added | invented colours "
+        f"| RMS to {reference} |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for style, row in report["styles"].items():
         base = row[reference]
@@ -101,6 +113,7 @@ def table(report, reference=FULL):
             lines.append(
                 f"| {style} | {name} | {r['content'] / base['content']:.2f}x | "
                 f"{r['style'] / base['style']:.2f}x | {r['white_added']:.2%} | "
+                f"{r['invented_colours']:.2%} | "
                 f"{np.sqrt(r['teacher_mse']):.1f} |"
             )
     return "\n".join(lines)

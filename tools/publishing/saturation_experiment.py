@@ -38,12 +38,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import republish  # noqa: E402
 from diagnose_blobs import added_white  # noqa: E402
+from diagnose_blobs import invented_colours  # noqa: E402
 from distill_lite import random_crops  # noqa: E402
 from train_multi_style import write_sheet  # noqa: E402
 from train_styles import PAINTINGS  # noqa: E402
 from train_styles import VGG19  # noqa: E402
 from train_styles import content_split  # noqa: E402
 from train_styles import held_out_photos  # noqa: E402
+from train_styles import painting_colours  # noqa: E402
 from train_styles import painting_loss  # noqa: E402
 
 from keras_style_aug import styles as registry  # noqa: E402
@@ -54,6 +56,11 @@ from keras_style_aug.utils.images import contact_sheet  # noqa: E402
 from keras_style_aug.utils.images import save_image  # noqa: E402
 
 SATURATED = 3.0  # |pre-tanh| beyond this: the output's gradient under 1%
+
+
+def run_name(weight, spike_weight):
+    spikes = f"_spike_weight_{spike_weight:g}" if spike_weight else ""
+    return f"saturation_weight_{weight:g}{spikes}"
 
 
 def fine_tune(args, weight, crops, samples):
@@ -70,11 +77,12 @@ def fine_tune(args, weight, crops, samples):
         learning_rate=args.learning_rate,
         style_weight=args.style_weight,
         vgg_weights=str(asset_path(*VGG19)),
-        output_dir=Path(args.output) / f"saturation_weight_{weight:g}",
+        output_dir=Path(args.output) / run_name(weight, args.spike_weight),
         sample_images=samples,
         checkpoint_every=args.checkpoint_every,
         verbose=2,
         saturation_weight=weight,
+        spike_weight=args.spike_weight,
     )
     entry = trainer.fit()
     return trainer.net, entry
@@ -82,13 +90,16 @@ def fine_tune(args, weight, crops, samples):
 
 def style_rows(net, photos):
     """Per style: white added, saturated share (all pixels, and of the white
-    added), held-out content and style losses."""
+    added), colours in neither the painting nor the photo, held-out content
+    and style losses."""
     x = photos.astype("float32")
     rows = {}
     for style in net.style_names:
         y, pre = net(x, style=style, with_pre_tanh=True)
         y, pre = np.asarray(y), np.abs(np.asarray(pre)).min(-1)
         white = np.stack([added_white(a, b) for a, b in zip(x / 255, y / 255)])
+        palette = painting_colours(style)
+        invented = [invented_colours(a, b, palette) for a, b in zip(x / 255, y / 255)]
         losses = evaluate_losses(None, painting_loss(style, 256), x, stylized=y)
         rows[style] = {
             "white_added": float(white.mean()),
@@ -96,6 +107,7 @@ def style_rows(net, photos):
             "saturated_in_white": float((pre[white] > SATURATED).mean())
             if white.any()
             else 0.0,
+            "invented_colours": float(np.mean(invented)),
             **losses["stylized"],
         }
     return rows
@@ -104,8 +116,8 @@ def style_rows(net, photos):
 def table(report):
     lines = [
         "| style | network | white added | saturated (of the white) | "
-        "content | style (x1e9) |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "invented colours | content | style (x1e9) |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     styles = next(iter(report.values()))["styles"]
     for style in styles:
@@ -114,6 +126,7 @@ def table(report):
             lines.append(
                 f"| {style} | {name} | {r['white_added']:.2%} | "
                 f"{r['saturated']:.2%} ({r['saturated_in_white']:.0%}) | "
+                f"{r['invented_colours']:.2%} | "
                 f"{r['content']:.3g} | {r['style'] / 1e9:.2f} |"
             )
     return "\n".join(lines)
@@ -144,6 +157,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--network", default="paintings6_lite")
     parser.add_argument("--weights", type=float, nargs="+", default=[0.0, 1e6])
+    parser.add_argument(
+        "--spike-weight",
+        type=float,
+        default=0.0,
+        help="StyleTrainer(spike_weight=) in every run: the upsampling stages' "
+        "spikes before instance norm, where the blobs form",
+    )
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--crop", type=int, default=128)
     parser.add_argument("--crops-per-photo", type=int, default=4)
@@ -177,6 +197,7 @@ def main():
         started = time.time()
         net, entry = fine_tune(args, weight, crops, photos[:4])
         name = f"+{entry['steps']} steps, saturation weight {weight:g}"
+        name += f", spike weight {args.spike_weight:g}" if args.spike_weight else ""
         networks[name] = net
         report[name] = {"train_s": round(time.time() - started, 1)}
     for name, net in networks.items():

@@ -46,6 +46,13 @@ def painting_loss(style, size):
     return PerceptualLoss(painting, vgg_weights=str(asset_path(*VGG19)))
 
 
+@functools.lru_cache
+def painting_colours(style, size=256):
+    """One of PAINTINGS at `size` px, `(H, W, 3)` in [0, 1]: the palette
+    `diagnose_blobs.invented_colours` measures against."""
+    return load_image(asset_path("styles", PAINTINGS[style]), size=size) / 255.0
+
+
 def content_split(size, eval_images):
     """BSDS500 train+val photos for training, the first test photos held out."""
     files = sorted(asset_path("content", "bsds500").iterdir())
