@@ -43,6 +43,14 @@ def add_arguments(parser):
         "white or black out of the loss's reach (StyleTrainer; e.g. 1e6)",
     )
     parser.add_argument(
+        "--spike-weight",
+        type=float,
+        default=0.0,
+        help="penalty on the upsampling stages' activations beyond 6 standard "
+        "deviations before instance norm, where blob artifacts form "
+        "(StyleTrainer; e.g. 1e6)",
+    )
+    parser.add_argument(
         "--checkpoint-every",
         type=positive_int,
         default=100,
@@ -76,6 +84,7 @@ def run(args):
         vgg_weights=args.vgg19_weights,
         output_dir=args.output,
         saturation_weight=args.saturation_weight,
+        spike_weight=args.spike_weight,
         **extra,
     )
     entry = trainer.fit()

@@ -305,9 +305,11 @@ def test_train_writes_a_network_that_loads_with_its_settings(tmp_path, assets):
     args += ["--batch-size", "2", "--checkpoint-every", "2", "--output", str(out)]
     vgg19 = assets / "weights" / "vgg19_imagenet_notop.weights.h5"
     args += ["--vgg-weights", str(vgg19), "--saturation-weight", "1e6"]
+    args += ["--spike-weight", "1e5"]
     assert main(args) == 0
     entry = json.loads((out / "mine.json").read_text())
     assert entry["steps"] == 2 and entry["saturation_weight"] == 1e6
     assert "saturation" in entry["final_losses"]
+    assert entry["spike_weight"] == 1e5 and "spikes" in entry["final_losses"]
     net = registry.load(out / "mine.weights.h5")
     assert net.filters == (16, 32, 64)  # the lite preset

@@ -81,7 +81,13 @@ def main():
             },  # fmt: skip
             **{
                 key: source[key]
-                for key in ("saturation_weight", "saturation_bound", "initialized_from")
+                for key in (
+                    "saturation_weight",
+                    "saturation_bound",
+                    "spike_weight",
+                    "spike_bound",
+                    "initialized_from",
+                )
                 if key in source
             },
             "evaluation": {

@@ -46,6 +46,8 @@ TRAINING_KEYS = (
     "teacher_weight",
     "saturation_weight",
     "saturation_bound",
+    "spike_weight",
+    "spike_bound",
     "content",
     "initialized_from",
 )

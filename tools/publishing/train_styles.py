@@ -298,6 +298,12 @@ def _one_run(e):
             f", with the saturation penalty (weight {e['saturation_weight']:g} on "
             f"pre-`tanh` values beyond {e['saturation_bound']:g})"
         )
+    if e.get("spike_weight"):
+        text += (
+            f", with the spike penalty (weight {e['spike_weight']:g} on the "
+            f"upsampling stages' activations beyond {e['spike_bound']:g} standard "
+            "deviations before instance norm)"
+        )
     if "content" in e:
         text += f" on {e['content']}"
     return text
