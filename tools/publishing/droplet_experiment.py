@@ -8,7 +8,10 @@ but after the two upsampling convolutions, which keep only the learned scale
 and offset (where a short GPU run found the spikes that the shared variance
 left); and instance norm as shipped with the saturation penalty
 (`StyleTrainer(saturation_weight=1e6)`: the white sits where `tanh` is flat and
-the perceptual loss cannot reach it). Compares the white pixels each adds to
+the perceptual loss cannot reach it); and both that and the spike penalty
+(`StyleTrainer(spike_weight=1e6)`: the upsampling stages' activations beyond
+6 standard deviations, the droplet itself; a CPU fine-tune removed the
+coloured spots with it). Compares the white pixels each adds to
 held-out photos, the spikiness stage by stage and the held-out losses, and
 writes a contact sheet.
 
@@ -105,6 +108,10 @@ VARIANTS = {
     "shared variance": (lambda: _norm_everywhere(shared_variance_norm), {}),
     "upsampling affine only": (_upsampling_affine_only, {}),
     "saturation penalty": (contextlib.nullcontext, {"saturation_weight": 1e6}),
+    "spike and saturation penalties": (
+        contextlib.nullcontext,
+        {"saturation_weight": 1e6, "spike_weight": 1e6},
+    ),
 }
 
 
