@@ -21,8 +21,10 @@ class PlainLayout:
         self.b, self.style_weights, self.dtype = b, style_weights, dtype
         self.upsampling_norms = upsampling_norms
 
-    def _conv_norm(self, x, w, stride=1, relu=True):
+    def _conv_norm(self, x, w, stride=1, relu=True, upsampling=False):
         x = reflect_conv(self.b, x, w["kernel"], self.dtype, stride)
+        if upsampling and self.upsampling_norms is not None:
+            self.upsampling_norms.append(normalize(self.b, x))
         return instance_norm(
             self.b, x, w["scale"], w["offset"], self.style_weights, relu=relu
         )
@@ -39,14 +41,8 @@ class PlainLayout:
         return self._conv_norm(x, w, relu=relu)
 
     def up1(self, x, w):
-        b = self.b
-        x = b.numpy.repeat(b.numpy.repeat(x, 2, axis=1), 2, axis=2)
-        x = reflect_conv(b, x, w["kernel"], self.dtype)
-        if self.upsampling_norms is not None:
-            self.upsampling_norms.append(normalize(b, x))
-        return instance_norm(
-            b, x, w["scale"], w["offset"], self.style_weights, relu=True
-        )
+        x = self.b.numpy.repeat(self.b.numpy.repeat(x, 2, axis=1), 2, axis=2)
+        return self._conv_norm(x, w, upsampling=True)
 
     up2 = up1
 

@@ -69,7 +69,7 @@ def style_rows(networks, size, eval_images, reference=FULL):
     shared = [s for s in networks[reference].style_names if all(s in h for h in held)]
     rows = {}
     for style in shared:
-        loss = painting_loss(style, size)
+        loss, palette = painting_loss(style, size), painting_colours(style)
         outputs = {
             name: np.asarray(net(photos, style=style)) for name, net in networks.items()
         }
@@ -79,7 +79,6 @@ def style_rows(networks, size, eval_images, reference=FULL):
             index = list(net.style_names).index(style)
             result = evaluate_losses(net, loss, photos, style=index, stylized=y)
             white = [added_white(a, b / 255.0).mean() for a, b in zip(x01, y)]
-            palette = painting_colours(style)
             invented = [
                 invented_colours(a, b / 255.0, palette).mean() for a, b in zip(x01, y)
             ]
