@@ -211,7 +211,8 @@ def main():
     columns = [list(photos[:4])] + [
         list(np.asarray(net(x, style=args.sheet_style))) for net in networks.values()
     ]
-    labels = ["photo", "shipped", *(f"weight {w:g}" for w in args.weights)]
+    spikes = f", spikes {args.spike_weight:g}" if args.spike_weight else ""
+    labels = ["photo", "shipped", *(f"weight {w:g}{spikes}" for w in args.weights)]
     sheet = contact_sheet([list(r) for r in zip(*columns)], column_labels=labels)
     save_image(sheet, out / "sheet.png")
     text = table(report)
