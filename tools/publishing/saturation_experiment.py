@@ -211,8 +211,9 @@ def main():
     columns = [list(photos[:4])] + [
         list(np.asarray(net(x, style=args.sheet_style))) for net in networks.values()
     ]
-    spikes = f", spikes {args.spike_weight:g}" if args.spike_weight else ""
-    labels = ["photo", "shipped", *(f"weight {w:g}{spikes}" for w in args.weights)]
+    # contact_sheet keeps 24 characters: "sat 1e+06, spikes 1e+05".
+    spikes = f", spikes {args.spike_weight:.0e}" if args.spike_weight else ""
+    labels = ["photo", "shipped", *(f"sat {w:g}{spikes}" for w in args.weights)]
     sheet = contact_sheet([list(r) for r in zip(*columns)], column_labels=labels)
     save_image(sheet, out / "sheet.png")
     text = table(report)
