@@ -89,21 +89,23 @@ class _Frozen:
         return keras.ops.stop_gradient(out)
 
 
+# Penalties on the network's own activations, by `StyleTrainer`'s argument
+# prefix (`saturation_weight`, `saturation_bound`, ...): the loss term they
+# report, its function of `(activations, bound)`, and which of the network's
+# extra outputs it reads (0: pre-`tanh`, 1: the upsampling stages' norms).
+_PENALTIES = {
+    "saturation": ("saturation", tanh_saturation, 0),
+    "spike": ("spikes", norm_spikes, 1),
+}
+
+
 class _StyleModel(keras.Model):
     """The transformation network, trained against a fixed perceptual loss
-    and, with a teacher, against the teacher's outputs."""
+    and, with a teacher, against the teacher's outputs; `penalties` maps
+    names of `_PENALTIES` to `(weight, bound)`."""
 
     def __init__(
-        self,
-        net,
-        loss,
-        teacher=None,
-        teacher_weight=0.0,
-        saturation_weight=0.0,
-        saturation_bound=2.0,
-        spike_weight=0.0,
-        spike_bound=6.0,
-        **kwargs,
+        self, net, loss, teacher=None, teacher_weight=0.0, penalties=None, **kwargs
     ):
         super().__init__(**kwargs)
         self.net = net
@@ -111,12 +113,10 @@ class _StyleModel(keras.Model):
         self._vgg_terms = loss.content_weight > 0 or loss.style_weight > 0
         self._teacher = _Frozen(teacher) if teacher is not None else None
         self._teacher_weight = float(teacher_weight)
-        self._saturation = (float(saturation_weight), float(saturation_bound))
-        self._spikes = (float(spike_weight), float(spike_bound))
+        self._penalties = dict(penalties or {})
         terms = ("content", "style", "tv") if self._vgg_terms else ("tv",)
         terms += ("teacher",) if teacher is not None else ()
-        terms += ("saturation",) if saturation_weight > 0 else ()
-        terms += ("spikes",) if spike_weight > 0 else ()
+        terms += tuple(_PENALTIES[name][0] for name in self._penalties)
         self.trackers = {k: keras.metrics.Mean(name=f"{k}_loss") for k in terms}
 
     def call(self, inputs):
@@ -131,7 +131,7 @@ class _StyleModel(keras.Model):
             images,
             style=style,
             with_pre_tanh=True,
-            with_upsampling_norms=self._spikes[0] > 0,
+            with_upsampling_norms="spike" in self._penalties,
         )
 
     def compute_loss(
@@ -140,7 +140,7 @@ class _StyleModel(keras.Model):
         images, styles = (
             (x["images"], x["styles"]) if isinstance(x, dict) else (x, None)
         )
-        y_pred, pre_tanh, *upsampling_norms = y_pred
+        y_pred, *activations = y_pred
         if self._vgg_terms:
             losses = dict(self._perceptual(y_pred, images, styles))
         else:  # distillation alone: no VGG pass
@@ -155,14 +155,10 @@ class _StyleModel(keras.Model):
                 )
             )
             losses["total"] = losses["total"] + self._teacher_weight * losses["teacher"]
-        weight, bound = self._saturation
-        if weight > 0:
-            losses["saturation"] = tanh_saturation(pre_tanh, bound)
-            losses["total"] = losses["total"] + weight * losses["saturation"]
-        weight, bound = self._spikes
-        if weight > 0:
-            losses["spikes"] = norm_spikes(upsampling_norms[0], bound)
-            losses["total"] = losses["total"] + weight * losses["spikes"]
+        for name, (weight, bound) in self._penalties.items():
+            term, penalty, output = _PENALTIES[name]
+            losses[term] = penalty(activations[output], bound)
+            losses["total"] = losses["total"] + weight * losses[term]
         for key, tracker in self.trackers.items():
             tracker.update_state(losses[key])
         return losses["total"]
@@ -260,16 +256,16 @@ class StyleTrainer:
                 "`steps`, `batch_size` and `checkpoint_every` must be >= 1; "
                 f"received {steps}, {batch_size}, {checkpoint_every}."
             )
-        if saturation_weight < 0 or saturation_bound <= 0:
-            raise ValueError(
-                "`saturation_weight` must be >= 0 and `saturation_bound` > 0; "
-                f"received {saturation_weight} and {saturation_bound}."
-            )
-        if spike_weight < 0 or spike_bound <= 0:
-            raise ValueError(
-                "`spike_weight` must be >= 0 and `spike_bound` > 0; "
-                f"received {spike_weight} and {spike_bound}."
-            )
+        penalties = {
+            "saturation": (saturation_weight, saturation_bound),
+            "spike": (spike_weight, spike_bound),
+        }
+        for penalty, (weight, bound) in penalties.items():
+            if weight < 0 or bound <= 0:
+                raise ValueError(
+                    f"`{penalty}_weight` must be >= 0 and `{penalty}_bound` > 0; "
+                    f"received {weight} and {bound}."
+                )
         self.name = name
         self.image_size = int(image_size)
         self.batch_size = int(batch_size)
@@ -341,16 +337,15 @@ class StyleTrainer:
                 "weights_sha256": _weights_sha256(self.teacher),
             }
             self.settings["teacher_weight"] = self.teacher_weight
-        self.saturation_weight = float(saturation_weight)
-        self.saturation_bound = float(saturation_bound)
-        if self.saturation_weight > 0:
-            self.settings["saturation_weight"] = self.saturation_weight
-            self.settings["saturation_bound"] = self.saturation_bound
-        self.spike_weight = float(spike_weight)
-        self.spike_bound = float(spike_bound)
-        if self.spike_weight > 0:
-            self.settings["spike_weight"] = self.spike_weight
-            self.settings["spike_bound"] = self.spike_bound
+        # The penalties in use: `(weight, bound)` by `_PENALTIES` name.
+        self.penalties = {
+            penalty: (float(weight), float(bound))
+            for penalty, (weight, bound) in penalties.items()
+            if weight > 0
+        }
+        for penalty, (weight, bound) in self.penalties.items():
+            self.settings[f"{penalty}_weight"] = weight
+            self.settings[f"{penalty}_bound"] = bound
         self.batches, self.samples = self._content(content, sample_images)
 
     def _check_teacher(self, teacher, teacher_weight):
@@ -432,10 +427,7 @@ class StyleTrainer:
             self.loss,
             teacher=self.teacher,
             teacher_weight=self.teacher_weight,
-            saturation_weight=self.saturation_weight,
-            saturation_bound=self.saturation_bound,
-            spike_weight=self.spike_weight,
-            spike_bound=self.spike_bound,
+            penalties=self.penalties,
             name="style_model",
         )
         model.compile(optimizer=keras.optimizers.Adam(self.learning_rate))
