@@ -1,6 +1,6 @@
 """Prepares `.gpu/` (git-ignored) for runs on a lent GPU machine, which has no
 TensorFlow, no network and no `../shared`, and takes at most 64 MiB per call,
-the repository (about 17 MiB) included, counted in disk blocks. So the assets
+the repository (23 MiB on 2026-11-29) included, counted in disk blocks. So the assets
 go in parts, each small enough to travel with the repository in one call;
 paths a call does not name in `carry` stay on the (warm) machine, so
 successive calls build up the set:
@@ -58,7 +58,6 @@ CALLS = [
     ("wheels", "vgg16"),
     ("cats_vs_dogs",),
     ("styles",),
-    ("wheels", "vgg16", "cats_vs_dogs"),  # the recipe study as a session's one call
 ]
 
 
