@@ -4,14 +4,14 @@
 # painting from the same seed (batch 16, 256 px, bf16, as paintings6):
 # instance norm as shipped; the same with the saturation penalty
 # (StyleTrainer(saturation_weight=1e6): on 2026-11-28 the white was found
-# where tanh is flat and the loss cannot reach it); and instance norm
-# everywhere but after the two upsampling convolutions, which keep only their
-# scale and offset (the spikes sat in the upsampling stages; one shared
-# variance per image did not help). Since 2026-11-29 the third is the
-# saturation penalty with the spike penalty (StyleTrainer(spike_weight=1e6):
-# a CPU fine-tune of paintings6 with it removed the coloured spots the
-# saturation penalty left); VARIANTS='"saturation penalty" "upsampling affine
-# only"' (quoted names) overrides the last two. Then the
+# where tanh is flat and the loss cannot reach it); and, since 2026-11-29,
+# the scale and offset alone after every convolution, no per-image
+# statistics anywhere: on CPU (lite, wave, 500 steps at 128 px) it was the
+# one change that kept the untextured patches from forming, where the
+# saturation penalty, the upsampling stages without statistics and one
+# shared variance per image left them (results/blobs/RESULTS.md).
+# VARIANTS='"saturation penalty" "spike and saturation penalties"' (quoted
+# names) overrides the last two. Then the
 # white each adds to held-out photos, the spikes stage by stage, the held-out
 # losses and a contact sheet. Carries the `styles` part (prepare_carry.py),
 # like call 2. Each variant trains STEPS steps (about 35 ms each on an H200;
@@ -24,7 +24,7 @@ need .gpu/whl .gpu/assets/content/bsds500 .gpu/assets/styles .gpu/assets/weights
 STEPS=${STEPS:-3000}
 STEP_MIN=${STEP_MIN:-2.5}
 if [ -z "${VARIANTS:-}" ]; then
-  VARIANTS=("saturation penalty" "spike and saturation penalties")
+  VARIANTS=("saturation penalty" "affine only everywhere")
 else
   eval "VARIANTS=($VARIANTS)"
 fi

@@ -6,14 +6,16 @@ channels of an image divided by one standard deviation, so a channel can be
 quiet without a spike to inflate its variance); and instance norm everywhere
 but after the two upsampling convolutions, which keep only the learned scale
 and offset (where a short GPU run found the spikes that the shared variance
-left); and instance norm as shipped with the saturation penalty
+left); and the scale and offset alone after every convolution (no per-image
+statistics anywhere); and instance norm as shipped with the saturation penalty
 (`StyleTrainer(saturation_weight=1e6)`: the white sits where `tanh` is flat and
 the perceptual loss cannot reach it); and both that and the spike penalty
 (`StyleTrainer(spike_weight=1e6)`: the upsampling stages' activations beyond
 6 standard deviations, the droplet itself; a CPU fine-tune removed the
-coloured spots with it). Compares the white pixels each adds to
-held-out photos, the spikiness stage by stage and the held-out losses, and
-writes a contact sheet.
+coloured spots with it). Compares the white pixels and the colours in
+neither painting nor photo (`invented_colours`: the saturated patches) each
+adds to held-out photos, the spikiness stage by stage and the held-out
+losses, and writes a contact sheet.
 
     python tools/publishing/droplet_experiment.py --steps 800 \\
         --output results/blobs/droplet_experiment
@@ -36,11 +38,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from diagnose_blobs import diagnose  # noqa: E402
+from diagnose_blobs import invented_colours  # noqa: E402
 from diagnose_blobs import stage_names  # noqa: E402
 from train_styles import PAINTINGS  # noqa: E402
 from train_styles import VGG19  # noqa: E402
 from train_styles import content_split  # noqa: E402
 from train_styles import held_out_photos  # noqa: E402
+from train_styles import painting_colours  # noqa: E402
 from train_styles import painting_loss  # noqa: E402
 
 from keras_style_aug.assets import asset_path  # noqa: E402
@@ -107,6 +111,7 @@ VARIANTS = {
     "instance norm": (contextlib.nullcontext, {}),
     "shared variance": (lambda: _norm_everywhere(shared_variance_norm), {}),
     "upsampling affine only": (_upsampling_affine_only, {}),
+    "affine only everywhere": (lambda: _norm_everywhere(affine_only_norm), {}),
     "saturation penalty": (contextlib.nullcontext, {"saturation_weight": 1e6}),
     "spike and saturation penalties": (
         contextlib.nullcontext,
@@ -144,6 +149,7 @@ def main():
     photos = held_out_photos(256, args.photos)
     painting = asset_path("styles", PAINTINGS[args.style])
     loss_256 = painting_loss(args.style, 256)
+    palette = painting_colours(args.style)
     report, columns = {}, [list(photos[:4])]
     for variant in args.variants:
         started = time.time()
@@ -169,11 +175,16 @@ def main():
             entry = trainer.fit()
             stages, added, at_spikes = diagnose(trainer.net, photos)
             losses = evaluate_losses(trainer.net, loss_256, photos)
-            stylized = np.asarray(trainer.net(photos[:4].astype("float32")))
+            stylized = np.asarray(trainer.net(photos.astype("float32")))
+        invented = [
+            invented_colours(a / 255, b / 255, palette).mean()
+            for a, b in zip(photos, stylized)
+        ]
         report[variant] = {
             "steps": entry["steps"],
             "wall_time_s": round(time.time() - started, 1),
             "white_added": added,
+            "invented_colours": float(np.mean(invented)),
             "white_at_spikes": at_spikes[0],
             "spike_area": at_spikes[1],
             "last_stage": dict(zip(("max_z", "top1_energy"), stages[-1])),
@@ -183,7 +194,7 @@ def main():
             },
             "held_out_256": losses["stylized"],
         }
-        columns.append(list(stylized))
+        columns.append(list(stylized[:4]))
         print(variant, json.dumps(report[variant]), flush=True)
         (out / "report.json").write_text(
             json.dumps({"settings": vars(args), "variants": report}, indent=2) + "\n"
