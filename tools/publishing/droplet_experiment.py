@@ -174,8 +174,8 @@ def main():
             )
             entry = trainer.fit()
             stages, added, at_spikes = diagnose(trainer.net, photos)
-            losses = evaluate_losses(trainer.net, loss_256, photos)
             stylized = np.asarray(trainer.net(photos.astype("float32")))
+            losses = evaluate_losses(None, loss_256, photos, stylized=stylized)
         invented = [
             invented_colours(a / 255, b / 255, palette).mean()
             for a, b in zip(photos, stylized)
