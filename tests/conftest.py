@@ -27,11 +27,15 @@ def assets():
     return folder
 
 
-def toy_net(name, seed=0, value=None, style_names=None):
+def toy_net(name, seed=0, value=None, style_names=None, normalization="instance"):
     """A tiny TransformerNet; `value` sets the output bias for a known colour;
     `style_names` makes it a multi-style network with random per-style norms."""
     net = TransformerNet(
-        filters=(4, 8, 8), residual_blocks=1, name=name, style_names=style_names
+        filters=(4, 8, 8),
+        residual_blocks=1,
+        name=name,
+        style_names=style_names,
+        normalization=normalization,
     )
     net.build()
     rng = np.random.default_rng(seed)

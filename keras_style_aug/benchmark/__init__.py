@@ -93,6 +93,7 @@ def run(
                 filters=net.filters,
                 residual_blocks=net.residual_blocks,
                 style_names=[f"style_{i}" for i in range(6)],
+                normalization=net.normalization,
             ),
             batch,
             size=size,

@@ -193,18 +193,6 @@ def one_pass_norm(
     return b.numpy.reshape(b.cast(y, x.dtype), (n, h, w, c4))
 
 
-def affine_only_norm(b, x, scale, offset, style_weights, phases=1, relu=True):
-    """`phase_layout.instance_norm` without its statistics: the (per-style)
-    scale and offset alone."""
-    n, h, w, c4 = b.shape(x)
-    c = c4 // phases
-    scale, offset = phase_layout.style_affine(b, scale, offset, style_weights, c)
-    y = b.numpy.reshape(x, (n, h, w, phases, c))
-    y = y * b.cast(scale, x.dtype) + b.cast(offset, x.dtype)
-    y = b.nn.relu(y) if relu else y
-    return b.numpy.reshape(y, (n, h, w, c4))
-
-
 def _relu_only(b, x, scale, offset, style_weights, phases=1, relu=True):
     return b.nn.relu(x) if relu else x
 
@@ -235,7 +223,7 @@ STAGE_VARIANTS = {
     "one-pass statistics, folded affine in float32": {
         "instance_norm": functools.partial(one_pass_norm, in_float32=True)
     },
-    "no statistics (affine only)": {"instance_norm": affine_only_norm},
+    "no statistics (affine only)": {"instance_norm": phase_layout.affine_norm},
     "no norm (ReLU only)": {"instance_norm": _relu_only},
     "zero padding in the convolutions (residual blocks, down2)": {
         "reflect_conv": _zero_padded_conv
@@ -393,6 +381,7 @@ def mixed_batches(multi, batch, size=224, policy="float32", repeats=5, seed=0):
         TransformerNet(
             filters=twin.filters,
             residual_blocks=twin.residual_blocks,
+            normalization=twin.normalization,
             dtype=policy,
             name=f"single_{i}",
         )

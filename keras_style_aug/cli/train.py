@@ -15,6 +15,13 @@ def add_arguments(parser):
     )
     add_preset(parser)
     parser.add_argument(
+        "--normalization",
+        choices=["instance", "affine"],  # architecture.NORMALIZATIONS
+        default="instance",
+        help="after each convolution: instance norm (the paper's) or its "
+        "learned scale and offset alone, no per-image statistics ('affine')",
+    )
+    parser.add_argument(
         "--steps", type=positive_int, default=20_000, help="training steps"
     )
     parser.add_argument(
@@ -76,6 +83,7 @@ def run(args):
         args.content,
         name=args.name,
         network=args.preset,
+        normalization=args.normalization,
         image_size=args.image_size,
         batch_size=args.batch_size,
         steps=args.steps,

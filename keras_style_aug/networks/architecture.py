@@ -15,13 +15,17 @@ from keras_style_aug.networks.phase_layout import PhaseLayout
 from keras_style_aug.networks.plain_layout import PlainLayout
 
 LAYOUTS = {"phase": PhaseLayout, "plain": PlainLayout}
+# What follows each convolution but the last: instance normalization (the
+# paper's), or its learned scale and offset alone, with no per-image
+# statistics (`phase_layout.norm_function`).
+NORMALIZATIONS = ("instance", "affine")
 
 
 def conv_layers(filters, residual_blocks):
     """`(name, kernel size, in channels, out channels)` of every convolution,
     in the order their weights are stored. Every one but `conv_out` is
-    followed by instance normalization (scale, offset); `conv_out` has a
-    bias."""
+    followed by a normalization with a scale and offset (`NORMALIZATIONS`);
+    `conv_out` has a bias."""
     f0, f1, f2 = filters
     # Encoder: a 9x9 convolution, then two stride-2 3x3 convolutions.
     layers = [("conv_in", 9, 3, f0), ("down1", 3, f0, f1), ("down2", 3, f1, f2)]
@@ -54,6 +58,7 @@ def forward(
     dtype,
     layout="phase",
     with_upsampling_norms=False,
+    normalization="instance",
 ):
     """Pre-`tanh` output of the network.
 
@@ -73,13 +78,17 @@ def forward(
             normalized to unit variance per channel (float32, `(N, H, W,
             phases, C)`): where the white-blob "droplet" forms, a few
             positions holding most of a channel's energy.
+        normalization: one of `NORMALIZATIONS`.
     """
     if layout not in LAYOUTS:
         raise ValueError(
             f"`layout` must be one of {sorted(LAYOUTS)}; received {layout!r}."
         )
+    check_normalization(normalization)
     norms = [] if with_upsampling_norms else None
-    ops = LAYOUTS[layout](b, style_weights, dtype, upsampling_norms=norms)
+    ops = LAYOUTS[layout](
+        b, style_weights, dtype, upsampling_norms=norms, normalization=normalization
+    )
     # Encoder.
     x = ops.conv_in(x, weights["conv_in"])
     x = ops.down1(x, weights["down1"])
@@ -90,6 +99,14 @@ def forward(
     x = ops.up2(x, weights["up2"])
     x = ops.conv_out(x, weights["conv_out"])
     return (x, norms) if with_upsampling_norms else x
+
+
+def check_normalization(normalization):
+    if normalization not in NORMALIZATIONS:
+        raise ValueError(
+            f"`normalization` must be one of {list(NORMALIZATIONS)}; received "
+            f"{normalization!r}."
+        )
 
 
 def residual_stack(ops, x, weights, residual_blocks):

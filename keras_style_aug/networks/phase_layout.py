@@ -187,6 +187,25 @@ def instance_norm(b, x, scale, offset, style_weights, phases=1, relu=True):
     return b.numpy.reshape(b.cast(y, x.dtype), (n, h, w, c4))
 
 
+def affine_norm(b, x, scale, offset, style_weights, phases=1, relu=True):
+    """`instance_norm` without its statistics: the (per-style) scale and
+    offset alone, on `x`'s dtype (`normalization="affine"`)."""
+    n, h, w, c4 = b.shape(x)
+    c = c4 // phases
+    scale, offset = style_affine(b, scale, offset, style_weights, c)
+    y = b.numpy.reshape(x, (n, h, w, phases, c))
+    y = y * b.cast(scale, x.dtype) + b.cast(offset, x.dtype)
+    y = b.nn.relu(y) if relu else y
+    return b.numpy.reshape(y, (n, h, w, c4))
+
+
+def norm_function(normalization):
+    """The function a stage normalizes with, `instance_norm` or
+    `affine_norm`; both layouts look it up as each stage runs, so one
+    patched here (experiments, benchmarks) is found by both."""
+    return instance_norm if normalization == "instance" else affine_norm
+
+
 def upsample_conv(b, x, kernel, dtype):
     """Nearest x2 upsampling, reflection padding and a 3x3 convolution of
     `(N, H, W, I)`, as `(N, H, W, 4O)` phases: one 2x2 convolution over the
@@ -222,14 +241,18 @@ class PhaseLayout:
 
     With a list as `upsampling_norms`, the two upsampling stages append their
     activations as instance norm sees them, normalized (`normalize`).
+    `normalization` is `"instance"` or `"affine"` (`norm_function`).
     """
 
-    def __init__(self, b, style_weights, dtype, upsampling_norms=None):
+    def __init__(
+        self, b, style_weights, dtype, upsampling_norms=None, normalization="instance"
+    ):
         self.b, self.style_weights, self.dtype = b, style_weights, dtype
         self.upsampling_norms = upsampling_norms
+        self.normalization = normalization
 
     def _norm(self, x, w, relu=True, phases=1):
-        return instance_norm(
+        return norm_function(self.normalization)(
             self.b,
             x,
             w["scale"],

@@ -4,7 +4,10 @@ as the paper uses it.
 9x9 conv -> two stride-2 3x3 convs -> residual blocks -> two (nearest x2 upsample,
 3x3 conv) stages -> 9x9 conv to RGB. Reflection padding everywhere, instance
 normalization with learned scale and offset after every conv but the last, and a
-``tanh`` output mapped into the input's value range.
+``tanh`` output mapped into the input's value range. With
+``normalization="affine"`` the learned scale and offset stay and the per-image
+statistics go: on CPU this kept the untextured patches that instance norm
+paints on flat areas from forming (``results/blobs/RESULTS.md``).
 
 The architecture is written once, in ``architecture.py``: ``conv_layers()``
 names the convolutions and their shapes, ``forward()`` is the network stage by
@@ -45,7 +48,9 @@ from keras_style_aug.networks.runtime import is_traced
 from keras_style_aug.networks.runtime import jitted
 from keras_style_aug.networks.runtime import pad_to_multiple_of_4
 from keras_style_aug.networks.weights_io import architecture_from_shapes
+from keras_style_aug.networks.weights_io import read_normalization
 from keras_style_aug.networks.weights_io import read_weight_shapes
+from keras_style_aug.networks.weights_io import write_normalization
 
 PRESETS = {
     # The paper's network (Johnson et al. 2016): 1.68 M parameters.
@@ -82,6 +87,10 @@ class TransformerNet(keras.Model):
         style_names: `None` for a single-style network; a list of names for a
             multi-style network with conditional instance normalization (one
             scale and offset row per style). Call it with `style=`.
+        normalization: what follows each convolution but the last:
+            `"instance"` (the paper's instance normalization, then the
+            learned scale and offset) or `"affine"` (the scale and offset
+            alone, no per-image statistics). Saved weights files record it.
 
     Any image size of at least 8x8 works: sides not divisible by 4 are
     reflection-padded, then the output is cropped back to the input's size.
@@ -93,9 +102,11 @@ class TransformerNet(keras.Model):
         residual_blocks=PRESETS["full"]["residual_blocks"],
         value_range=(0, 255),
         style_names=None,
+        normalization="instance",
         **kwargs,
     ):
         super().__init__(**kwargs)
+        architecture.check_normalization(normalization)
         if len(filters) != 3 or any(int(f) < 1 for f in filters):
             raise ValueError(
                 "`filters` must be three positive channel counts, e.g. "
@@ -122,6 +133,7 @@ class TransformerNet(keras.Model):
                     f"e.g. ['wave', 'udnie']. Received: {list(style_names)}"
                 )
         self.style_names = style_names
+        self.normalization = normalization
         self._backend = DynamicBackend()
 
     @property
@@ -275,10 +287,22 @@ class TransformerNet(keras.Model):
                 f"{list(style_names)} names {len(style_names)}. Pass one name "
                 "per style, or none for a single-style file."
             )
-        net = cls(**arch, name=name, style_names=style_names, **kwargs)
+        net = cls(
+            **arch,
+            name=name,
+            style_names=style_names,
+            normalization=read_normalization(path),
+            **kwargs,
+        )
         net.build()
         net.load_weights(path)
         return net
+
+    def save_weights(self, filepath, overwrite=True, **kwargs):
+        """Saves the weights as Keras does, recording `normalization` in the
+        file."""
+        super().save_weights(filepath, overwrite=overwrite, **kwargs)
+        write_normalization(filepath, self.normalization)
 
     def load_weights(self, filepath, skip_mismatch=False, **kwargs):
         """Loads a `.weights.h5` file; float16 files are cast to float32."""
@@ -299,6 +323,14 @@ class TransformerNet(keras.Model):
                 f"(filters={self.filters}, residual_blocks="
                 f"{self.residual_blocks}, {self.num_styles} style(s)): it "
                 f"holds {found}. Build the network with "
+                "TransformerNet.from_weights_file(path) instead."
+            )
+        saved_with = read_normalization(filepath)
+        if saved_with != self.normalization:
+            raise ValueError(
+                f"Weights file {filepath} holds a network with "
+                f"normalization={saved_with!r}; this one has normalization="
+                f"{self.normalization!r}. Build the network with "
                 "TransformerNet.from_weights_file(path) instead."
             )
         super().load_weights(filepath, skip_mismatch=skip_mismatch, **kwargs)
@@ -409,6 +441,7 @@ class TransformerNet(keras.Model):
             dtype,
             layout=layout,
             with_upsampling_norms=with_upsampling_norms,
+            normalization=self.normalization,
         )
         x, norms = x if with_upsampling_norms else (x, None)
         pre_tanh = x[:, :height, :width, :]
@@ -428,6 +461,7 @@ class TransformerNet(keras.Model):
                 "residual_blocks": self.residual_blocks,
                 "value_range": list(self.value_range),
                 "style_names": list(self.style_names) if self.style_names else None,
+                "normalization": self.normalization,
             }
         )
         return config

@@ -13,6 +13,9 @@ from keras_style_aug.networks.architecture import conv_layers
 from keras_style_aug.networks.architecture import weight_names
 
 _MAX_BLOCKS = 64
+# The file's root attribute naming the network's normalization (written by
+# `TransformerNet.save_weights`; files without it are "instance" networks).
+NORMALIZATION_ATTR = "keras_style_aug_normalization"
 
 
 def read_weight_shapes(path):
@@ -29,6 +32,18 @@ def read_weight_shapes(path):
             "It may be truncated or corrupt: delete it and download or train "
             "it again."
         ) from None
+
+
+def read_normalization(path):
+    """The normalization a `.weights.h5` file's network was saved with."""
+    with h5py.File(path, "r") as f:
+        value = f.attrs.get(NORMALIZATION_ATTR, "instance")
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def write_normalization(path, normalization):
+    with h5py.File(path, "a") as f:
+        f.attrs[NORMALIZATION_ATTR] = normalization
 
 
 def expected_shapes(filters, residual_blocks, num_styles=None):

@@ -182,6 +182,12 @@ class StyleTrainer:
         name: style (or multi-style network) name; the output file is
             `NAME.weights.h5`.
         network: `"full"`, `"lite"` or a `TransformerNet`.
+        normalization: for a `"full"` or `"lite"` network, what follows its
+            convolutions (`TransformerNet`'s `normalization`): `"instance"`
+            (the paper's, the default) or `"affine"` (no per-image
+            statistics; on CPU it kept the untextured patches instance norm
+            paints on flat areas from forming: `results/blobs/RESULTS.md`).
+            A `TransformerNet` passed as `network` keeps its own.
         image_size, batch_size, steps, learning_rate: the paper's 256, 4,
             20,000 and 1e-3 by default.
         content_layers, style_layers: VGG-19 layers, paper or Keras names.
@@ -228,6 +234,7 @@ class StyleTrainer:
         content,
         name="style",
         network="full",
+        normalization="instance",
         image_size=256,
         batch_size=4,
         steps=20_000,
@@ -292,10 +299,20 @@ class StyleTrainer:
             self.style_paths = [path]
         keras.utils.set_random_seed(seed)
         if isinstance(network, TransformerNet):
+            if network.normalization != normalization != "instance":
+                raise ValueError(
+                    f"`network` has normalization={network.normalization!r}, "
+                    f"but normalization={normalization!r} was passed: build "
+                    "the TransformerNet with the normalization you want and "
+                    "leave this argument out."
+                )
             self.net = network
         else:
             self.net = TransformerNet.from_preset(
-                network, name=name, style_names=self.style_names
+                network,
+                name=name,
+                style_names=self.style_names,
+                normalization=normalization,
             )
         if list(self.net.style_names or []) != list(self.style_names or []):
             raise ValueError(
@@ -318,6 +335,7 @@ class StyleTrainer:
             "network": {
                 "filters": list(self.net.filters),
                 "residual_blocks": self.net.residual_blocks,
+                "normalization": self.net.normalization,
             },
             "content_layers": list(content_layers),
             "style_layers": list(style_layers),

@@ -155,7 +155,10 @@ def test_mixed_precision(images, make_net, policy):
 
 def test_keras_save_and_reload_keeps_weights(tmp_path, images, make_net):
     layer = RandomStyleTransfer(
-        styles=[make_net("a"), make_net("b", 1)], rate=1.0, strength=(0.5, 1.0), seed=0
+        styles=[make_net("a"), make_net("b", 1, normalization="affine")],
+        rate=1.0,
+        strength=(0.5, 1.0),
+        seed=0,
     )
     inputs = keras.Input((None, None, 3))
     model = keras.Model(inputs, layer(inputs, training=True))
@@ -164,6 +167,7 @@ def test_keras_save_and_reload_keeps_weights(tmp_path, images, make_net):
     reloaded = keras.saving.load_model(path)  # safe mode: no Lambda, no pickle
     inner = reloaded.layers[-1]
     assert inner.style_names == ["a", "b"]
+    assert [n.normalization for n in inner.networks] == ["instance", "affine"]
     for net, twin in zip(layer.networks, inner.networks):
         for w, v in zip(net.get_weights(), twin.get_weights()):
             np.testing.assert_array_equal(w, v)

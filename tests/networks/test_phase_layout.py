@@ -8,17 +8,29 @@ from keras_style_aug.networks import TransformerNet
 from keras_style_aug.networks import phase_layout
 
 
-def random_net(style_names=None, seed=0, filters=(6, 8, 12), blocks=2):
+def random_net(
+    style_names=None, seed=0, filters=(6, 8, 12), blocks=2, normalization="instance"
+):
     net = TransformerNet(
-        filters=filters, residual_blocks=blocks, style_names=style_names
+        filters=filters,
+        residual_blocks=blocks,
+        style_names=style_names,
+        normalization=normalization,
     )
     net.build()
     rng = np.random.default_rng(seed)
+
+    def std(shape):
+        if len(shape) < 4:
+            return 1.0
+        # Without statistics, kernels keep the activations' scale (He-like),
+        # so the output is not saturated everywhere.
+        return (
+            0.3 if normalization == "instance" else (shape[0] ** 2 * shape[2]) ** -0.5
+        )
+
     net.set_weights(
-        [
-            rng.normal(0, 0.3 if w.ndim == 4 else 1.0, w.shape).astype("float32")
-            for w in net.weights
-        ]
+        [rng.normal(0, std(w.shape), w.shape).astype("float32") for w in net.weights]
     )
     return net
 
@@ -42,12 +54,40 @@ def test_matches_the_plain_layout(shape):
     assert np.linalg.norm(fast - plain) / np.linalg.norm(plain) < 1e-5
 
 
-def test_matches_the_plain_layout_with_style_mixes():
-    net = random_net(style_names=["a", "b", "c"])
+@pytest.mark.parametrize("shape", [(20, 28), (13, 18)])
+def test_matches_the_plain_layout_without_statistics(shape):
+    net = random_net(seed=sum(shape), normalization="affine")
+    x = np.random.default_rng(1).uniform(0, 1, (2, *shape, 3)).astype("float32")
+    fast, plain = both(net, x)
+    assert np.linalg.norm(fast - plain) / np.linalg.norm(plain) < 1e-5
+
+
+@pytest.mark.parametrize("normalization", ["instance", "affine"])
+def test_matches_the_plain_layout_with_style_mixes(normalization):
+    net = random_net(style_names=["a", "b", "c"], normalization=normalization)
     x = np.random.default_rng(2).uniform(0, 1, (2, 16, 20, 3)).astype("float32")
     weights = np.array([[0.2, 0.5, 0.3], [0.0, 0.0, 1.0]], "float32")
     fast, plain = both(net, x, weights)
     assert np.linalg.norm(fast - plain) / np.linalg.norm(plain) < 1e-5
+
+
+def test_only_instance_norm_looks_beyond_the_receptive_field():
+    """Without per-image statistics, a pixel far from the borders depends on
+    its neighbourhood alone: the network gives it the same value in a crop
+    (cut at multiples of 4, the network's strides) as in the whole image.
+    Instance norm's statistics see the whole image, so it does not."""
+    x = np.random.default_rng(6).uniform(0, 1, (1, 128, 128, 3)).astype("float32")
+    x[:, :, 64:] *= 0.3  # the right half darker: other statistics in the crop
+    crop = x[:, 16:112, 16:112]
+    centre = (slice(None), slice(44, 52), slice(44, 52))  # [60:68] of `x`
+    gaps = {}
+    for normalization in ("instance", "affine"):
+        net = random_net(seed=7, blocks=1, normalization=normalization)
+        whole = np.asarray(net.stylize_01(x))[:, 16:112, 16:112][centre]
+        cropped = np.asarray(net.stylize_01(crop))[centre]
+        gaps[normalization] = np.abs(whole - cropped).max()
+    assert gaps["affine"] < 1e-5
+    assert gaps["instance"] > 1e-3
 
 
 def test_phase_padding_equals_reflection_at_full_resolution():

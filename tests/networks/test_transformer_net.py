@@ -101,6 +101,8 @@ def test_bad_constructor_arguments():
         TransformerNet(residual_blocks=-1)
     with pytest.raises(ValueError, match="value_range"):
         TransformerNet(value_range=(1, 0))
+    with pytest.raises(ValueError, match="`normalization` must be one of"):
+        TransformerNet(normalization="batch")
 
 
 def test_weights_file_round_trip_infers_architecture(tmp_path, make_net):
@@ -132,6 +134,33 @@ def test_mismatched_weights_file_is_refused(tmp_path, make_net):
     make_net("a").save_weights(path)
     with pytest.raises(ValueError, match="does not match this network"):
         TransformerNet.from_preset("lite").load_weights(path)
+
+
+def test_weights_files_record_the_normalization(tmp_path):
+    from keras_style_aug.networks.weights_io import save_weights_float16
+
+    affine = TransformerNet(
+        filters=(4, 8, 8), residual_blocks=1, normalization="affine"
+    )
+    affine.build()
+    x = np.random.default_rng(0).uniform(0, 255, (1, 16, 16, 3)).astype("float32")
+    for save in (affine.save_weights, lambda p: save_weights_float16(affine, p)):
+        path = tmp_path / "affine.weights.h5"
+        save(path)
+        loaded = TransformerNet.from_weights_file(path)
+        assert loaded.normalization == "affine"
+        np.testing.assert_allclose(
+            keras.ops.convert_to_numpy(loaded(x)),
+            keras.ops.convert_to_numpy(affine(x)),
+            atol=1.0,
+        )
+    # Same shapes, other function: loading into an instance-norm network
+    # would give wrong outputs silently, so it is refused.
+    same_shapes = TransformerNet(filters=(4, 8, 8), residual_blocks=1)
+    with pytest.raises(ValueError, match="normalization='affine'.*from_weights_file"):
+        same_shapes.load_weights(tmp_path / "affine.weights.h5")
+    clone = TransformerNet.from_config(affine.get_config())
+    assert clone.normalization == "affine"
 
 
 def test_corrupt_weights_file_is_refused(tmp_path):

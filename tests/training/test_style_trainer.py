@@ -14,11 +14,15 @@ CONTENT = rng.uniform(0, 255, (6, 32, 32, 3)).astype("uint8")
 STYLE = rng.uniform(0, 255, (32, 32, 3)).astype("uint8")
 
 
-def tiny_trainer(tmp_path, steps, style=STYLE, **kwargs):
+def tiny_trainer(tmp_path, steps, style=STYLE, normalization="instance", **kwargs):
     keras.utils.set_random_seed(0)
     names = list(style) if isinstance(style, dict) else None
     net = TransformerNet(
-        filters=(8, 16, 16), residual_blocks=1, name="toy", style_names=names
+        filters=(8, 16, 16),
+        residual_blocks=1,
+        name="toy",
+        style_names=names,
+        normalization=normalization,
     )
     kwargs.setdefault("checkpoint_every", steps)
     return StyleTrainer(
@@ -225,6 +229,50 @@ def test_coco_content_path_under_tfds_mock(tmp_path):
     assert entry["steps"] == 2 and np.isfinite(entry["final_losses"]["total"])
 
 
+def test_an_affine_network_trains_and_its_file_says_so(tmp_path):
+    trainer = tiny_trainer(
+        tmp_path, steps=20, learning_rate=1e-2, normalization="affine"
+    )
+    x = CONTENT[:4].astype("float32")
+    before = float(trainer.loss(trainer.net(x), x)["total"])
+    entry = trainer.fit()
+    assert float(trainer.loss(trainer.net(x), x)["total"]) < 0.5 * before
+    assert entry["network"]["normalization"] == "affine"
+    reloaded = TransformerNet.from_weights_file(tmp_path / "toy.weights.h5")
+    assert reloaded.normalization == "affine"
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(reloaded(x)),
+        keras.ops.convert_to_numpy(trainer.net(x)),
+        atol=2.0,
+    )  # float16 storage
+
+
+def test_normalization_builds_a_preset_and_must_agree_with_a_network(tmp_path):
+    trainer = StyleTrainer(
+        STYLE,
+        CONTENT,
+        network="lite",
+        normalization="affine",
+        vgg_weights=None,
+        image_size=32,
+        output_dir=tmp_path,
+    )
+    assert trainer.net.normalization == "affine"
+    assert trainer.net.filters == (16, 32, 64)
+    with pytest.raises(ValueError, match="normalization='instance'.*affine"):
+        StyleTrainer(
+            STYLE,
+            CONTENT,
+            network=TransformerNet.from_preset("lite"),
+            normalization="affine",
+            vgg_weights=None,
+            image_size=32,
+            output_dir=tmp_path,
+        )
+    with pytest.raises(ValueError, match="`normalization` must be one of"):
+        StyleTrainer(STYLE, CONTENT, network="lite", normalization="batch")
+
+
 def test_bad_arguments(tmp_path):
     with pytest.raises(ValueError, match="steps"):
         tiny_trainer(tmp_path, steps=0)
@@ -256,6 +304,7 @@ def test_resuming_with_other_settings_is_refused(tmp_path):
         ({"style": 255 - STYLE}, "style_images_sha256"),
         ({"learning_rate": 0.01}, "learning_rate"),
         ({"tv_weight": 1.0}, "tv_weight"),
+        ({"normalization": "affine"}, "normalization"),
     ]:
         with pytest.raises(ValueError, match=f"other settings.*{named}.*delete"):
             tiny_trainer(tmp_path, steps=6, checkpoint_every=3, **change).fit()

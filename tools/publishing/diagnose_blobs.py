@@ -37,7 +37,6 @@ from train_styles import painting_loss  # noqa: E402
 from keras_style_aug import styles as registry  # noqa: E402
 from keras_style_aug.networks import architecture  # noqa: E402
 from keras_style_aug.networks import phase_layout  # noqa: E402
-from keras_style_aug.networks import plain_layout  # noqa: E402
 from keras_style_aug.training.evaluation import evaluate_losses  # noqa: E402
 
 
@@ -139,15 +138,19 @@ def diagnose(net, photos):
     fraction of nearly white pixels (every channel above 0.95) the network
     adds (white in its output, not in the photo); and the share of those
     within 8 px of the last norm stage's spike positions."""
-    records, original = [], plain_layout.instance_norm
+    records, norm_function = [], phase_layout.norm_function
 
-    def spy(b, x, scale, offset, style_weights, relu):
-        records.append(spikiness(x))
-        return original(b, x, scale, offset, style_weights, relu=relu)
+    def spying(normalization):
+        norm = norm_function(normalization)
+
+        def spy(b, x, scale, offset, style_weights, phases=1, relu=True):
+            records.append(spikiness(x))
+            return norm(b, x, scale, offset, style_weights, phases, relu)
+
+        return spy
 
     per_photo, added, at_spikes = [], [], []
-    plain_layout.instance_norm = spy
-    try:
+    with mock.patch.object(phase_layout, "norm_function", spying):
         with eager():
             for photo in photos:
                 records.clear()
@@ -158,8 +161,6 @@ def diagnose(net, photos):
                 white = added_white(x[0], y[0])
                 added.append(float(white.mean()))
                 at_spikes.append(near_spikes(records[-1][2], white))
-    finally:
-        plain_layout.instance_norm = original
     at_spikes = np.mean(at_spikes, axis=0)
     return np.mean(per_photo, axis=0), float(np.mean(added)), at_spikes
 

@@ -48,7 +48,6 @@ from train_styles import painting_colours  # noqa: E402
 from train_styles import painting_loss  # noqa: E402
 
 from keras_style_aug.assets import asset_path  # noqa: E402
-from keras_style_aug.benchmark.network_suites import affine_only_norm  # noqa: E402
 from keras_style_aug.networks import phase_layout  # noqa: E402
 from keras_style_aug.networks import plain_layout  # noqa: E402
 from keras_style_aug.training import StyleTrainer  # noqa: E402
@@ -74,31 +73,29 @@ def shared_variance_norm(b, x, scale, offset, style_weights, phases=1, relu=True
     return b.numpy.reshape(b.cast(y, x.dtype), (n, h, w, c4))
 
 
-def _affine_only_in(module, method):
-    """`method` of a layout class with `module.instance_norm` replaced by
-    the scale and offset alone while it runs (at trace time)."""
+def _affine_only_in(method):
+    """`method` of a layout class with `phase_layout.instance_norm` (which
+    both layouts use) replaced by the scale and offset alone while it runs
+    (at trace time)."""
 
     def wrapped(self, *args, **kwargs):
-        with mock.patch.object(module, "instance_norm", affine_only_norm):
+        with mock.patch.object(phase_layout, "instance_norm", phase_layout.affine_norm):
             return method(self, *args, **kwargs)
 
     return wrapped
 
 
-@contextmanager
 def _norm_everywhere(fn):
-    with mock.patch.object(phase_layout, "instance_norm", fn):
-        with mock.patch.object(plain_layout, "instance_norm", fn):
-            yield
+    return mock.patch.object(phase_layout, "instance_norm", fn)
 
 
 @contextmanager
 def _upsampling_affine_only():
     phase, plain = phase_layout.PhaseLayout, plain_layout.PlainLayout
     patches = [
-        (phase, "_upsample_conv", _affine_only_in(phase_layout, phase._upsample_conv)),
-        (plain, "up1", _affine_only_in(plain_layout, plain.up1)),
-        (plain, "up2", _affine_only_in(plain_layout, plain.up2)),
+        (phase, "_upsample_conv", _affine_only_in(phase._upsample_conv)),
+        (plain, "up1", _affine_only_in(plain.up1)),
+        (plain, "up2", _affine_only_in(plain.up2)),
     ]
     with contextlib.ExitStack() as stack:
         for owner, name, method in patches:
@@ -106,12 +103,13 @@ def _upsampling_affine_only():
         yield
 
 
-# name: (what is patched in while the variant trains, StyleTrainer options).
+# name: (what is patched in while the variant trains, StyleTrainer options);
+# "affine only everywhere" is `TransformerNet(normalization="affine")`.
 VARIANTS = {
     "instance norm": (contextlib.nullcontext, {}),
     "shared variance": (lambda: _norm_everywhere(shared_variance_norm), {}),
     "upsampling affine only": (_upsampling_affine_only, {}),
-    "affine only everywhere": (lambda: _norm_everywhere(affine_only_norm), {}),
+    "affine only everywhere": (contextlib.nullcontext, {"normalization": "affine"}),
     "saturation penalty": (contextlib.nullcontext, {"saturation_weight": 1e6}),
     "spike and saturation penalties": (
         contextlib.nullcontext,
