@@ -45,9 +45,10 @@ def add_arguments(parser):
     parser.add_argument(
         "--saturation-weight",
         type=float,
-        default=0.0,
+        default=None,
         help="penalty on pre-tanh outputs beyond 2, where pixels stick at pure "
-        "white or black out of the loss's reach (StyleTrainer; e.g. 1e6)",
+        "white or black out of the loss's reach (StyleTrainer; default 1e6 with "
+        "--normalization affine, which diverges without it, else 0)",
     )
     parser.add_argument(
         "--spike-weight",

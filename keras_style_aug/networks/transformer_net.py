@@ -6,8 +6,9 @@ as the paper uses it.
 normalization with learned scale and offset after every conv but the last, and a
 ``tanh`` output mapped into the input's value range. With
 ``normalization="affine"`` the learned scale and offset stay and the per-image
-statistics go: on CPU this kept the untextured patches that instance norm
-paints on flat areas from forming (``results/blobs/RESULTS.md``).
+statistics go: on CPU this kept the lite network from painting untextured
+patches on flat areas, where the full one needed only the saturation penalty
+(``results/blobs/RESULTS.md``).
 
 The architecture is written once, in ``architecture.py``: ``conv_layers()``
 names the convolutions and their shapes, ``forward()`` is the network stage by

@@ -75,6 +75,9 @@ from keras_style_aug.utils.optimizer import build_optimizer
 DEFAULT_CONTENT_WEIGHT = 1.0
 DEFAULT_STYLE_WEIGHT = 1e-4
 DEFAULT_TV_WEIGHT = 1e4
+# The saturation penalty a network without per-image statistics trains with
+# unless told otherwise (`saturation_weight=None`).
+AFFINE_SATURATION_WEIGHT = 1e6
 
 
 class _Frozen:
@@ -185,8 +188,9 @@ class StyleTrainer:
         normalization: for a `"full"` or `"lite"` network, what follows its
             convolutions (`TransformerNet`'s `normalization`): `"instance"`
             (the paper's, the default) or `"affine"` (no per-image
-            statistics; on CPU it kept the untextured patches instance norm
-            paints on flat areas from forming: `results/blobs/RESULTS.md`).
+            statistics; on CPU it kept the lite network from painting
+            untextured patches on flat areas, where the full one needed only
+            the saturation penalty: `results/blobs/RESULTS.md`).
             A `TransformerNet` passed as `network` keeps its own.
         image_size, batch_size, steps, learning_rate: the paper's 256, 4,
             20,000 and 1e-3 by default.
@@ -214,7 +218,11 @@ class StyleTrainer:
             see `results/blobs/RESULTS.md`.
         saturation_weight: weight of `losses.tanh_saturation`, the mean
             squared excess of the pre-`tanh` output over `saturation_bound`;
-            0 (the default) leaves it out. Where the output saturates, the
+            0 leaves it out; `None` (the default) is 0 for an
+            `"instance"` network and 1e6 for an `"affine"` one, which
+            without it diverges on its first steps (the full network at Adam
+            1e-3 on CPU: every pixel saturated from step 2, for good; the
+            penalty brought it back within 3 steps). Where the output saturates, the
             perceptual loss has almost no gradient, so blobs of pure white
             it would remove stay. With 1e6, a pre-`tanh` value 1 over the
             bound gets about half the gradient that the perceptual loss gives
@@ -253,7 +261,7 @@ class StyleTrainer:
         time_limit_s=None,
         teacher=None,
         teacher_weight=30.0,
-        saturation_weight=0.0,
+        saturation_weight=None,
         saturation_bound=2.0,
         spike_weight=0.0,
         spike_bound=6.0,
@@ -263,6 +271,9 @@ class StyleTrainer:
                 "`steps`, `batch_size` and `checkpoint_every` must be >= 1; "
                 f"received {steps}, {batch_size}, {checkpoint_every}."
             )
+        if saturation_weight is None:
+            own = getattr(network, "normalization", normalization)
+            saturation_weight = AFFINE_SATURATION_WEIGHT if own == "affine" else 0.0
         penalties = {
             "saturation": (saturation_weight, saturation_bound),
             "spike": (spike_weight, spike_bound),

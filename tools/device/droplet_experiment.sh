@@ -5,11 +5,15 @@
 # instance norm as shipped; the same with the saturation penalty
 # (StyleTrainer(saturation_weight=1e6): on 2026-11-28 the white was found
 # where tanh is flat and the loss cannot reach it); and, since 2026-11-29,
-# the scale and offset alone after every convolution, no per-image
-# statistics anywhere: on CPU (lite, wave, 500 steps at 128 px) it was the
-# one change that kept the untextured patches from forming, where the
-# saturation penalty, the upsampling stages without statistics and one
-# shared variance per image left them (results/blobs/RESULTS.md).
+# TransformerNet(normalization="affine"), the scale and offset alone after
+# every convolution, no per-image statistics anywhere: on CPU (lite, wave,
+# 500 steps at 128 px) it was the one change that kept the untextured
+# patches from forming, where the saturation penalty, the upsampling stages
+# without statistics and one shared variance per image left them. The full
+# network without statistics diverges on its first Adam steps at 1e-3 (on
+# CPU, udnie: every pixel saturated by step 2, for good) unless the
+# saturation penalty pulls it back, so it trains with it (1e6), since the
+# sixteenth session (results/blobs/RESULTS.md).
 # VARIANTS='"saturation penalty" "spike and saturation penalties"' (quoted
 # names) overrides the last two. Then the
 # white each adds to held-out photos, the spikes stage by stage, the held-out
@@ -24,7 +28,7 @@ need .gpu/whl .gpu/assets/content/bsds500 .gpu/assets/styles .gpu/assets/weights
 STEPS=${STEPS:-3000}
 STEP_MIN=${STEP_MIN:-2.5}
 if [ -z "${VARIANTS:-}" ]; then
-  VARIANTS=("saturation penalty" "affine only everywhere")
+  VARIANTS=("saturation penalty" "affine only everywhere, saturation penalty")
 else
   eval "VARIANTS=($VARIANTS)"
 fi

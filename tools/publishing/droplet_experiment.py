@@ -7,7 +7,9 @@ quiet without a spike to inflate its variance); and instance norm everywhere
 but after the two upsampling convolutions, which keep only the learned scale
 and offset (where a short GPU run found the spikes that the shared variance
 left); and the scale and offset alone after every convolution (no per-image
-statistics anywhere); and instance norm as shipped with the saturation penalty
+statistics anywhere: `TransformerNet(normalization="affine")`, not a patch),
+without and with the saturation penalty (the full network diverges without
+it); and instance norm as shipped with the saturation penalty
 (`StyleTrainer(saturation_weight=1e6)`: the white sits where `tanh` is flat and
 the perceptual loss cannot reach it); and both that and the spike penalty
 (`StyleTrainer(spike_weight=1e6)`: the upsampling stages' activations beyond
@@ -110,6 +112,10 @@ VARIANTS = {
     "shared variance": (lambda: _norm_everywhere(shared_variance_norm), {}),
     "upsampling affine only": (_upsampling_affine_only, {}),
     "affine only everywhere": (contextlib.nullcontext, {"normalization": "affine"}),
+    "affine only everywhere, saturation penalty": (
+        contextlib.nullcontext,
+        {"normalization": "affine", "saturation_weight": 1e6},
+    ),
     "saturation penalty": (contextlib.nullcontext, {"saturation_weight": 1e6}),
     "spike and saturation penalties": (
         contextlib.nullcontext,
