@@ -300,10 +300,11 @@ class TransformerNet(keras.Model):
         return net
 
     def save_weights(self, filepath, overwrite=True, **kwargs):
-        """Saves the weights as Keras does, recording `normalization` in the
-        file."""
+        """Saves the weights as Keras does, recording `normalization` in a
+        `.weights.h5` file."""
         super().save_weights(filepath, overwrite=overwrite, **kwargs)
-        write_normalization(filepath, self.normalization)
+        if str(filepath).endswith(".weights.h5"):  # not a sharded save
+            write_normalization(filepath, self.normalization)
 
     def load_weights(self, filepath, skip_mismatch=False, **kwargs):
         """Loads a `.weights.h5` file; float16 files are cast to float32."""

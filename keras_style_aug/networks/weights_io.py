@@ -9,6 +9,7 @@ from pathlib import Path
 
 import h5py
 
+from keras_style_aug.networks.architecture import NORMALIZATIONS
 from keras_style_aug.networks.architecture import conv_layers
 from keras_style_aug.networks.architecture import weight_names
 
@@ -35,10 +36,19 @@ def read_weight_shapes(path):
 
 
 def read_normalization(path):
-    """The normalization a `.weights.h5` file's network was saved with."""
+    """The normalization a `.weights.h5` file's network was saved with.
+
+    Raises `ValueError` naming the file when it names none we know."""
     with h5py.File(path, "r") as f:
         value = f.attrs.get(NORMALIZATION_ATTR, "instance")
-    return value.decode() if isinstance(value, bytes) else str(value)
+    value = value.decode() if isinstance(value, bytes) else str(value)
+    if value not in NORMALIZATIONS:
+        raise ValueError(
+            f"{path} says its network has normalization={value!r}, which is "
+            f"none of {list(NORMALIZATIONS)}: the file comes from another "
+            "version of keras-style-aug or is corrupt."
+        )
+    return value
 
 
 def write_normalization(path, normalization):

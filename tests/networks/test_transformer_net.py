@@ -161,6 +161,10 @@ def test_weights_files_record_the_normalization(tmp_path):
         same_shapes.load_weights(tmp_path / "affine.weights.h5")
     clone = TransformerNet.from_config(affine.get_config())
     assert clone.normalization == "affine"
+    with h5py.File(tmp_path / "affine.weights.h5", "a") as f:
+        f.attrs["keras_style_aug_normalization"] = "batch"
+    with pytest.raises(ValueError, match="normalization='batch'.*corrupt"):
+        TransformerNet.from_weights_file(tmp_path / "affine.weights.h5")
 
 
 def test_corrupt_weights_file_is_refused(tmp_path):
