@@ -32,9 +32,6 @@ class WallClock(keras.callbacks.Callback):
         if self.path.parent.exists():
             _write_atomically(self.path, json.dumps({"wall_time_s": self.total}))
 
-    def on_train_end(self, logs=None):
-        self.path.unlink(missing_ok=True)
-
 
 class TimeLimit(keras.callbacks.Callback):
     """Stops training once `seconds` have passed since it started."""
@@ -82,7 +79,9 @@ class SafeBackupAndRestore(keras.callbacks.BackupAndRestore):
     """
 
     def __init__(self, backup_dir, fingerprint):
-        super().__init__(backup_dir, double_checkpoint=True)
+        # The last checkpoint stays when training ends: a rerun with more
+        # epochs trains on from it instead of starting over.
+        super().__init__(backup_dir, double_checkpoint=True, delete_checkpoint=False)
         self.fingerprint = json.loads(json.dumps(fingerprint))
         self._config_path = Path(backup_dir) / "config.json"
 

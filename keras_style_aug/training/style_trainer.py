@@ -10,6 +10,9 @@ Checkpoints go to ``<output_dir>/checkpoint`` every ``checkpoint_every`` steps
 ``keras.callbacks.BackupAndRestore``, written safely and keyed on the
 settings); rerunning the same command after a kill continues from the last
 checkpoint, and a rerun with other settings is refused with what differs.
+The last checkpoint stays when a run ends, so a rerun with more ``steps``
+trains on from it (and one with no more steps returns the saved result);
+delete the folder to start fresh.
 The result is ``<output_dir>/NAME.weights.h5`` plus ``NAME.json``, its entry for
 ``weights/manifest.json``.
 
@@ -485,6 +488,11 @@ class StyleTrainer:
         steps_done = int(keras.ops.convert_to_numpy(model.optimizer.iterations))
         self.settings["steps"] = steps_done
         logs = history.history
+        if not logs:  # the checkpoint already held every step asked for
+            saved = self.output_dir / f"{self.name}.json"
+            if saved.exists():
+                return json.loads(saved.read_text())
+            return self.save(None, clock.total)
         final = {key: float(logs[f"{key}_loss"][-1]) for key in model.trackers}
         final["total"] = float(logs["loss"][-1])
         return self.save(final, clock.total)

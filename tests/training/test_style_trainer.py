@@ -192,7 +192,19 @@ def test_kill_and_resume_restores_steps_and_optimizer(tmp_path, style):
     for w, v in zip(crash.weights, start.weights):
         np.testing.assert_array_equal(w, v)
     assert entry["steps"] == 6
-    assert not (tmp_path / "checkpoint").exists()  # cleaned up when done
+    assert (tmp_path / "checkpoint").is_dir()  # kept: a run can be extended
+
+
+def test_a_finished_run_is_extended_not_restarted(tmp_path):
+    first = tiny_trainer(tmp_path, steps=4, checkpoint_every=2).fit()
+    weights = (tmp_path / "toy.weights.h5").read_bytes()
+    again = tiny_trainer(tmp_path, steps=4, checkpoint_every=2).fit()
+    assert again == first  # nothing more to train: the saved result
+    assert (tmp_path / "toy.weights.h5").read_bytes() == weights
+    start = _Start()
+    longer = tiny_trainer(tmp_path, steps=6, checkpoint_every=2).fit(callbacks=[start])
+    assert start.iterations == 4  # trained on from the finished run
+    assert longer["steps"] == 6 and longer["wall_time_s"] > first["wall_time_s"]
 
 
 def test_content_from_folder_and_tf_dataset(tmp_path):
