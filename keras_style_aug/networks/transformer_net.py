@@ -49,8 +49,7 @@ from keras_style_aug.networks.runtime import is_traced
 from keras_style_aug.networks.runtime import jitted
 from keras_style_aug.networks.runtime import pad_to_multiple_of_4
 from keras_style_aug.networks.weights_io import architecture_from_shapes
-from keras_style_aug.networks.weights_io import read_normalization
-from keras_style_aug.networks.weights_io import read_weight_shapes
+from keras_style_aug.networks.weights_io import read_weights_header
 from keras_style_aug.networks.weights_io import write_normalization
 
 PRESETS = {
@@ -268,7 +267,7 @@ class TransformerNet(keras.Model):
         Raises `ValueError` naming the file when it is not a readable
         `TransformerNet` weights file.
         """
-        shapes = read_weight_shapes(path)
+        shapes, normalization = read_weights_header(path)
         arch = architecture_from_shapes(shapes)
         if arch is None:
             raise ValueError(
@@ -292,7 +291,7 @@ class TransformerNet(keras.Model):
             **arch,
             name=name,
             style_names=style_names,
-            normalization=read_normalization(path),
+            normalization=normalization,
             **kwargs,
         )
         net.build()
@@ -309,7 +308,7 @@ class TransformerNet(keras.Model):
     def load_weights(self, filepath, skip_mismatch=False, **kwargs):
         """Loads a `.weights.h5` file; float16 files are cast to float32."""
         self.build()
-        shapes = read_weight_shapes(filepath)
+        shapes, saved_with = read_weights_header(filepath)
         expected = [tuple(v.shape) for v in self._params]
         if shapes != expected:
             arch = architecture_from_shapes(shapes)
@@ -327,7 +326,6 @@ class TransformerNet(keras.Model):
                 f"holds {found}. Build the network with "
                 "TransformerNet.from_weights_file(path) instead."
             )
-        saved_with = read_normalization(filepath)
         if saved_with != self.normalization:
             raise ValueError(
                 f"Weights file {filepath} holds a network with "

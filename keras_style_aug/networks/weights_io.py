@@ -19,28 +19,23 @@ _MAX_BLOCKS = 64
 NORMALIZATION_ATTR = "keras_style_aug_normalization"
 
 
-def read_weight_shapes(path):
-    """Shapes of the arrays in a Keras `.weights.h5` file, in storage order.
+def read_weights_header(path):
+    """`(shapes, normalization)` of a Keras `.weights.h5` file: its arrays'
+    shapes in storage order and the normalization its network was saved with.
 
-    Raises `ValueError` naming the file when it cannot be read."""
+    Raises `ValueError` naming the file when it cannot be read or names a
+    normalization we do not know."""
     try:
         with h5py.File(path, "r") as f:
             group = f["vars"]
-            return [tuple(group[str(i)].shape) for i in range(len(group))]
+            shapes = [tuple(group[str(i)].shape) for i in range(len(group))]
+            value = f.attrs.get(NORMALIZATION_ATTR, "instance")
     except (OSError, KeyError) as e:
         raise ValueError(
             f"{path} is not a readable TransformerNet weights file ({e}). "
             "It may be truncated or corrupt: delete it and download or train "
             "it again."
         ) from None
-
-
-def read_normalization(path):
-    """The normalization a `.weights.h5` file's network was saved with.
-
-    Raises `ValueError` naming the file when it names none we know."""
-    with h5py.File(path, "r") as f:
-        value = f.attrs.get(NORMALIZATION_ATTR, "instance")
     value = value.decode() if isinstance(value, bytes) else str(value)
     if value not in NORMALIZATIONS:
         raise ValueError(
@@ -48,7 +43,7 @@ def read_normalization(path):
             f"none of {list(NORMALIZATIONS)}: the file comes from another "
             "version of keras-style-aug or is corrupt."
         )
-    return value
+    return shapes, value
 
 
 def write_normalization(path, normalization):

@@ -274,19 +274,6 @@ class StyleTrainer:
                 "`steps`, `batch_size` and `checkpoint_every` must be >= 1; "
                 f"received {steps}, {batch_size}, {checkpoint_every}."
             )
-        if saturation_weight is None:
-            own = getattr(network, "normalization", normalization)
-            saturation_weight = AFFINE_SATURATION_WEIGHT if own == "affine" else 0.0
-        penalties = {
-            "saturation": (saturation_weight, saturation_bound),
-            "spike": (spike_weight, spike_bound),
-        }
-        for penalty, (weight, bound) in penalties.items():
-            if weight < 0 or bound <= 0:
-                raise ValueError(
-                    f"`{penalty}_weight` must be >= 0 and `{penalty}_bound` > 0; "
-                    f"received {weight} and {bound}."
-                )
         self.name = name
         self.image_size = int(image_size)
         self.batch_size = int(batch_size)
@@ -313,7 +300,7 @@ class StyleTrainer:
             self.style_paths = [path]
         keras.utils.set_random_seed(seed)
         if isinstance(network, TransformerNet):
-            if network.normalization != normalization != "instance":
+            if normalization not in ("instance", network.normalization):
                 raise ValueError(
                     f"`network` has normalization={network.normalization!r}, "
                     f"but normalization={normalization!r} was passed: build "
@@ -334,6 +321,19 @@ class StyleTrainer:
                 f"`style_image` gives {self.style_names}. Build the network "
                 "with style_names matching the style images' keys."
             )
+        if saturation_weight is None:
+            affine = self.net.normalization == "affine"
+            saturation_weight = AFFINE_SATURATION_WEIGHT if affine else 0.0
+        penalties = {
+            "saturation": (saturation_weight, saturation_bound),
+            "spike": (spike_weight, spike_bound),
+        }
+        for penalty, (weight, bound) in penalties.items():
+            if weight < 0 or bound <= 0:
+                raise ValueError(
+                    f"`{penalty}_weight` must be >= 0 and `{penalty}_bound` > 0; "
+                    f"received {weight} and {bound}."
+                )
         self.teacher = self._check_teacher(teacher, teacher_weight)
         self.teacher_weight = float(teacher_weight)
         self.loss = PerceptualLoss(

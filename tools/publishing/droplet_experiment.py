@@ -111,7 +111,10 @@ VARIANTS = {
     "instance norm": (contextlib.nullcontext, {}),
     "shared variance": (lambda: _norm_everywhere(shared_variance_norm), {}),
     "upsampling affine only": (_upsampling_affine_only, {}),
-    "affine only everywhere": (contextlib.nullcontext, {"normalization": "affine"}),
+    "affine only everywhere": (
+        contextlib.nullcontext,
+        {"normalization": "affine", "saturation_weight": 0.0},  # not the default
+    ),
     "affine only everywhere, saturation penalty": (
         contextlib.nullcontext,
         {"normalization": "affine", "saturation_weight": 1e6},
