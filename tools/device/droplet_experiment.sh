@@ -15,7 +15,8 @@
 # saturation penalty pulls it back, so it trains with it (1e6), since the
 # sixteenth session (results/blobs/RESULTS.md).
 # VARIANTS='"saturation penalty" "spike and saturation penalties"' (quoted
-# names) overrides the last two. Then the
+# names) overrides the last two; STYLE=wave trains on wave (on CPU, full
+# network, 500 steps, the penalty left its patches pale cream there). Then the
 # white each adds to held-out photos, the spikes stage by stage, the held-out
 # losses and a contact sheet. Carries the `styles` part (prepare_carry.py),
 # like call 2. Each variant trains STEPS steps (about 35 ms each on an H200;
