@@ -14,10 +14,13 @@ it); and instance norm as shipped with the saturation penalty
 the perceptual loss cannot reach it); and both that and the spike penalty
 (`StyleTrainer(spike_weight=1e6)`: the upsampling stages' activations beyond
 6 standard deviations, the droplet itself; a CPU fine-tune removed the
-coloured spots with it). Compares the white pixels and the colours in
+coloured spots with it); and instance norm in the encoder only (the photo's
+contrast normalized once, at the input, no per-image statistics after it),
+with the saturation penalty. Compares the white pixels and the colours in
 neither painting nor photo (`invented_colours`: the saturated patches) each
-adds to held-out photos, the spikiness stage by stage and the held-out
-losses, and writes a contact sheet.
+adds to held-out photos, how much of the photos' coarse layout each keeps
+(`structure_kept`, which the content loss misses), the spikiness stage by
+stage and the held-out losses, and writes a contact sheet.
 
     python tools/publishing/droplet_experiment.py --steps 800 \\
         --output results/blobs/droplet_experiment
@@ -42,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from diagnose_blobs import diagnose  # noqa: E402
 from diagnose_blobs import invented_colours  # noqa: E402
 from diagnose_blobs import stage_names  # noqa: E402
+from diagnose_blobs import structure_kept  # noqa: E402
 from train_styles import PAINTINGS  # noqa: E402
 from train_styles import VGG19  # noqa: E402
 from train_styles import content_split  # noqa: E402
@@ -105,6 +109,29 @@ def _upsampling_affine_only():
         yield
 
 
+@contextmanager
+def _instance_norm_in_encoder_only():
+    """With `normalization="affine"`: the encoder's three stages keep
+    instance norm (the photo's contrast normalized once, at the input), the
+    residual blocks and the decoder have their scale and offset alone."""
+
+    def with_instance_norm(method):
+        def wrapped(self, *args, **kwargs):
+            norm_function = phase_layout.norm_function  # or a spy on it
+            instance = lambda normalization: norm_function("instance")  # noqa: E731
+            with mock.patch.object(phase_layout, "norm_function", instance):
+                return method(self, *args, **kwargs)
+
+        return wrapped
+
+    with contextlib.ExitStack() as stack:
+        for owner in (phase_layout.PhaseLayout, plain_layout.PlainLayout):
+            for name in ("conv_in", "down1", "down2"):
+                method = with_instance_norm(getattr(owner, name))
+                stack.enter_context(mock.patch.object(owner, name, method))
+        yield
+
+
 # name: (what is patched in while the variant trains, StyleTrainer options);
 # "affine only everywhere" is `TransformerNet(normalization="affine")`.
 VARIANTS = {
@@ -117,6 +144,10 @@ VARIANTS = {
     ),
     "affine only everywhere, saturation penalty": (
         contextlib.nullcontext,
+        {"normalization": "affine", "saturation_weight": 1e6},
+    ),
+    "instance norm in the encoder only, saturation penalty": (
+        _instance_norm_in_encoder_only,
         {"normalization": "affine", "saturation_weight": 1e6},
     ),
     "saturation penalty": (contextlib.nullcontext, {"saturation_weight": 1e6}),
@@ -192,6 +223,9 @@ def main():
             "wall_time_s": round(time.time() - started, 1),
             "white_added": added,
             "invented_colours": float(np.mean(invented)),
+            "structure_kept": float(
+                np.mean([structure_kept(a, b) for a, b in zip(photos, stylized)])
+            ),
             "white_at_spikes": at_spikes[0],
             "spike_area": at_spikes[1],
             "last_stage": dict(zip(("max_z", "top1_energy"), stages[-1])),
