@@ -132,6 +132,15 @@ def _instance_norm_in_encoder_only():
         yield
 
 
+# What the report's figures are, written into it (fractions, not percentages).
+UNITS = {
+    "white_added": "fraction of the pixels (0.01 = 1%)",
+    "invented_colours": "fraction of the pixels (0.01 = 1%)",
+    "structure_kept": "correlation of blurred luminances, -1 to 1",
+    "held_out_256": "perceptual losses at 256 px",
+}
+
+
 # name: (what is patched in while the variant trains, StyleTrainer options);
 # "affine only everywhere" is `TransformerNet(normalization="affine")`.
 VARIANTS = {
@@ -236,9 +245,21 @@ def main():
             "held_out_256": losses["stylized"],
         }
         columns.append(list(stylized[:4]))
-        print(variant, json.dumps(report[variant]), flush=True)
+        row = report[variant]
+        print(variant, json.dumps(row), flush=True)
+        print(
+            f"{variant}: white added {100 * row['white_added']:.3g}% of the pixels, "
+            f"invented colours {100 * row['invented_colours']:.3g}%, structure kept "
+            f"{row['structure_kept']:.2f}, held-out content "
+            f"{row['held_out_256']['content']:.3g} / style "
+            f"{row['held_out_256']['style']:.3g}",
+            flush=True,
+        )
         (out / "report.json").write_text(
-            json.dumps({"settings": vars(args), "variants": report}, indent=2) + "\n"
+            json.dumps(
+                {"settings": vars(args), "units": UNITS, "variants": report}, indent=2
+            )
+            + "\n"
         )
     sheet = contact_sheet(
         [list(c) for c in zip(*columns)],
