@@ -16,7 +16,8 @@
 # sixteenth session (results/blobs/RESULTS.md).
 # VARIANTS='"saturation penalty" "spike and saturation penalties"' (quoted
 # names) overrides the last two; STYLE=wave trains on wave (on CPU, full
-# network, 500 steps, the penalty left its patches pale cream there). Then the
+# network, 500 steps, the penalty left its patches pale cream there); SEED=1
+# trains from another seed (on CPU two seeds differed widely). Then the
 # white each adds to held-out photos, the spikes stage by stage, the held-out
 # losses and a contact sheet. Carries the `styles` part (prepare_carry.py),
 # like call 2. Each variant trains STEPS steps (about 35 ms each on an H200;
@@ -34,7 +35,7 @@ else
   eval "VARIANTS=($VARIANTS)"
 fi
 python3 tools/publishing/droplet_experiment.py --preset full \
-  --style "${STYLE:-udnie}" --image-size 256 --batch-size 16 --steps "$STEPS" \
+  --style "${STYLE:-udnie}" --seed "${SEED:-0}" --image-size 256 --batch-size 16 --steps "$STEPS" \
   --time-limit-min "$STEP_MIN" --dtype-policy mixed_bfloat16 \
   --variants "instance norm" "${VARIANTS[@]}" \
   --output runs/droplet_experiment 2>&1 | tee "$OUT/droplet.log" \

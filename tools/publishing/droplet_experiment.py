@@ -177,6 +177,7 @@ def main():
     parser.add_argument("--batch-size", type=int, default=4)
     parser.add_argument("--style-weight", type=float, default=5e-5)
     parser.add_argument("--photos", type=int, default=8)
+    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--variants",
         nargs="+",
@@ -215,6 +216,7 @@ def main():
                 output_dir=out / variant.replace(" ", "_"),
                 sample_images=photos[:4],
                 checkpoint_every=100,
+                seed=args.seed,
                 verbose=2,
                 time_limit_s=args.time_limit_min * 60 if args.time_limit_min else None,
                 **options,
