@@ -6,7 +6,7 @@ import keras
 
 # Luma coefficients (ITU-R BT.601). They sum to 1 and the chroma axes of YIQ
 # are orthogonal to them, so replacing luma keeps I and Q exactly.
-_LUMA = (0.299, 0.587, 0.114)
+LUMA = (0.299, 0.587, 0.114)
 
 
 def check_images(images, data_format):
@@ -90,5 +90,5 @@ def blend(b, images, stylized_01, strength, value_range, preserve_color):
 
 
 def _luma(b, images):
-    weights = b.convert_to_tensor(_LUMA, images.dtype)
+    weights = b.convert_to_tensor(LUMA, images.dtype)
     return b.numpy.sum(images * weights, axis=-1, keepdims=True)

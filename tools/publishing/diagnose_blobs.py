@@ -35,6 +35,7 @@ from train_styles import held_out_photos  # noqa: E402
 from train_styles import painting_loss  # noqa: E402
 
 from keras_style_aug import styles as registry  # noqa: E402
+from keras_style_aug.layers.pixels import LUMA  # noqa: E402
 from keras_style_aug.networks import architecture  # noqa: E402
 from keras_style_aug.networks import phase_layout  # noqa: E402
 from keras_style_aug.training.evaluation import evaluate_losses  # noqa: E402
@@ -108,7 +109,7 @@ def structure_kept(photo, stylized, sigma=4.0):
     from scipy.ndimage import gaussian_filter
 
     def blurred_luminance(image):
-        grey = np.asarray(image, "float64") @ np.array([0.299, 0.587, 0.114])
+        grey = np.asarray(image, "float64") @ np.array(LUMA)
         return gaussian_filter(grey, sigma).ravel()
 
     return float(

@@ -79,55 +79,27 @@ def shared_variance_norm(b, x, scale, offset, style_weights, phases=1, relu=True
     return b.numpy.reshape(b.cast(y, x.dtype), (n, h, w, c4))
 
 
-def _affine_only_in(method):
-    """`method` of a layout class with `phase_layout.instance_norm` (which
-    both layouts use) replaced by the scale and offset alone while it runs
-    (at trace time)."""
-
-    def wrapped(self, *args, **kwargs):
-        with mock.patch.object(phase_layout, "instance_norm", phase_layout.affine_norm):
-            return method(self, *args, **kwargs)
-
-    return wrapped
-
-
 def _norm_everywhere(fn):
     return mock.patch.object(phase_layout, "instance_norm", fn)
 
 
 @contextmanager
-def _upsampling_affine_only():
-    phase, plain = phase_layout.PhaseLayout, plain_layout.PlainLayout
-    patches = [
-        (phase, "_upsample_conv", _affine_only_in(phase._upsample_conv)),
-        (plain, "up1", _affine_only_in(plain.up1)),
-        (plain, "up2", _affine_only_in(plain.up2)),
-    ]
-    with contextlib.ExitStack() as stack:
-        for owner, name, method in patches:
-            stack.enter_context(mock.patch.object(owner, name, method))
-        yield
+def _normalization_in(stages, normalization):
+    """While a variant trains: the layouts' `stages` (method names, e.g.
+    `("up1", "up2")`) normalize with `normalization` (`norm_function`'s
+    argument), whatever the network's; the others as the network does."""
 
-
-@contextmanager
-def _instance_norm_in_encoder_only():
-    """With `normalization="affine"`: the encoder's three stages keep
-    instance norm (the photo's contrast normalized once, at the input), the
-    residual blocks and the decoder have their scale and offset alone."""
-
-    def with_instance_norm(method):
+    def with_normalization(method):
         def wrapped(self, *args, **kwargs):
-            norm_function = phase_layout.norm_function  # or a spy on it
-            instance = lambda normalization: norm_function("instance")  # noqa: E731
-            with mock.patch.object(phase_layout, "norm_function", instance):
+            with mock.patch.object(self, "normalization", normalization):
                 return method(self, *args, **kwargs)
 
         return wrapped
 
     with contextlib.ExitStack() as stack:
         for owner in (phase_layout.PhaseLayout, plain_layout.PlainLayout):
-            for name in ("conv_in", "down1", "down2"):
-                method = with_instance_norm(getattr(owner, name))
+            for name in stages:
+                method = with_normalization(getattr(owner, name))
                 stack.enter_context(mock.patch.object(owner, name, method))
         yield
 
@@ -146,7 +118,10 @@ UNITS = {
 VARIANTS = {
     "instance norm": (contextlib.nullcontext, {}),
     "shared variance": (lambda: _norm_everywhere(shared_variance_norm), {}),
-    "upsampling affine only": (_upsampling_affine_only, {}),
+    "upsampling affine only": (
+        lambda: _normalization_in(("up1", "up2"), "affine"),
+        {},
+    ),
     "affine only everywhere": (
         contextlib.nullcontext,
         {"normalization": "affine", "saturation_weight": 0.0},  # not the default
@@ -155,8 +130,10 @@ VARIANTS = {
         contextlib.nullcontext,
         {"normalization": "affine", "saturation_weight": 1e6},
     ),
+    # The photo's contrast normalized once, at the input; no per-image
+    # statistics after it.
     "instance norm in the encoder only, saturation penalty": (
-        _instance_norm_in_encoder_only,
+        lambda: _normalization_in(("conv_in", "down1", "down2"), "instance"),
         {"normalization": "affine", "saturation_weight": 1e6},
     ),
     "saturation penalty": (contextlib.nullcontext, {"saturation_weight": 1e6}),
