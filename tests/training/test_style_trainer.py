@@ -207,6 +207,36 @@ def test_a_finished_run_is_extended_not_restarted(tmp_path):
     assert longer["steps"] == 6 and longer["wall_time_s"] > first["wall_time_s"]
 
 
+def test_a_learning_rate_schedule_is_followed_recorded_and_resumed(tmp_path):
+    # Rate 0 at step 0, then a warmup: the first step must leave the network
+    # as it was, the steps after it (resumed from the checkpoint) move it.
+    schedule = keras.optimizers.schedules.CosineDecay(
+        0.0, 4, warmup_target=1e-3, warmup_steps=2
+    )
+    trainer = tiny_trainer(
+        tmp_path, steps=1, checkpoint_every=1, learning_rate=schedule
+    )
+    begin = _Start()
+    entry = trainer.fit(callbacks=[begin])
+    start = begin.weights
+    assert len(start) == len(trainer.net.get_weights()) > 0
+    for w, v in zip(start, trainer.net.get_weights()):
+        np.testing.assert_array_equal(w, v)
+    recorded = json.loads((tmp_path / "toy.json").read_text())["learning_rate"]
+    assert recorded == entry["learning_rate"]
+    assert recorded["class_name"] == "CosineDecay"
+    assert recorded["config"]["warmup_target"] == 1e-3
+    longer = tiny_trainer(tmp_path, steps=3, checkpoint_every=1, learning_rate=schedule)
+    resumed = _Start()
+    assert longer.fit(callbacks=[resumed])["steps"] == 3
+    assert resumed.iterations == 1
+    moved = [np.abs(w - v).max() for w, v in zip(start, longer.net.get_weights())]
+    assert max(moved) > 0
+    other = keras.optimizers.schedules.CosineDecay(0.0, 8, warmup_target=1e-3)
+    with pytest.raises(ValueError, match="other settings.*learning_rate"):
+        tiny_trainer(tmp_path, steps=4, checkpoint_every=1, learning_rate=other).fit()
+
+
 def test_content_from_folder_and_tf_dataset(tmp_path):
     from PIL import Image
 

@@ -59,6 +59,23 @@ def run_dir(args):
     return Path(args.runs) / f"{STUDENT}_distilled"
 
 
+def learning_rate(args):
+    """Adam's learning rate: `--learning-rate` throughout, or (`--schedule
+    cosine`) a linear warmup from 0 over `--warmup-steps`, then a cosine decay
+    to 0 at `--steps`. The run starts from a trained network, which Adam's
+    first steps at the full rate shake: each moves every weight by about the
+    rate, whatever its gradient."""
+    if args.schedule == "constant":
+        return args.learning_rate
+    warmup = min(args.warmup_steps, args.steps - 1)
+    return keras.optimizers.schedules.CosineDecay(
+        0.0,
+        args.steps - warmup,
+        warmup_target=args.learning_rate,
+        warmup_steps=warmup,
+    )
+
+
 def train(args):
     if args.dtype_policy:
         keras.config.set_dtype_policy(args.dtype_policy)
@@ -76,7 +93,7 @@ def train(args):
         image_size=args.crop,
         batch_size=args.batch_size,
         steps=args.steps,
-        learning_rate=args.learning_rate,
+        learning_rate=learning_rate(args),
         content_weight=args.content_weight,
         style_weight=args.style_weight,
         vgg_weights=str(asset_path(*VGG19)),
@@ -132,6 +149,13 @@ def main():
     parser.add_argument("--crops-per-photo", type=int, default=4)
     parser.add_argument("--batch-size", type=int, default=4)
     parser.add_argument("--learning-rate", type=float, default=2e-4)
+    parser.add_argument(
+        "--schedule",
+        choices=("constant", "cosine"),
+        default="constant",
+        help="cosine: warmup, then a cosine decay to 0 at --steps",
+    )
+    parser.add_argument("--warmup-steps", type=int, default=0)
     parser.add_argument("--teacher-weight", type=float, default=30.0)
     parser.add_argument(
         "--saturation-weight",
