@@ -19,9 +19,10 @@
 # network, 500 steps, the penalty left its patches pale cream there); SEED=1
 # trains from another seed (on CPU two seeds differed widely). Then the
 # white each adds to held-out photos, the spikes stage by stage, the held-out
-# losses and a contact sheet. Carries the `styles` part (prepare_carry.py),
-# like call 2. Each variant trains STEPS steps (about 35 ms each on an H200;
-# a run of 1,200 steps already showed the droplet), STEP_MIN minutes at most:
+# losses, a contact sheet and the trained networks. Carries the `styles` part
+# (prepare_carry.py), like call 2. Each variant trains STEPS steps (about
+# 35 ms each on an H200; a run of 1,200 steps already showed the droplet),
+# STEP_MIN minutes at most:
 # on 2026-11-28 a limit in minutes alone gave two variants 1,200 and 1,685
 # steps (the first paid the compilation), which no comparison should rest on.
 set -u
@@ -41,4 +42,9 @@ python3 tools/publishing/droplet_experiment.py --preset full \
   --output runs/droplet_experiment 2>&1 | tee "$OUT/droplet.log" \
   | grep -v "^[IWE]0000"
 cp runs/droplet_experiment/report.json runs/droplet_experiment/sheet.png "$OUT/" 2>/dev/null
+# The trained networks come back too (about 3.4 MB each), so that a network
+# worth shipping can be published, and studied further on CPU, without
+# training it again.
+tar czf "$OUT/droplet_networks.tgz" --exclude checkpoint --exclude samples \
+  -C runs droplet_experiment 2>/dev/null
 ls -la "$OUT"
