@@ -139,20 +139,24 @@ def contact_sheet(rows, row_labels=(), column_labels=(), cell=160):
     Args:
         rows: list of rows, each a list of `(H, W, 3)` arrays in 0..255.
         row_labels: one text per row (drawn at the left).
-        column_labels: one text per column (drawn on top).
+        column_labels: one text per column (drawn on top, wrapped at word
+            boundaries to the cell's width).
         cell: side of each square cell in pixels.
     """
     label_w = (
         max([110] + [7 * len(str(t)) + 8 for t in row_labels]) if row_labels else 0
     )
-    label_h = 18 if column_labels else 0
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    headers = [_wrap(measure, str(t), cell - 8) for t in column_labels]
+    label_h = 6 + _LINE * max(map(len, headers)) if headers else 0
     ncols = max(len(r) for r in rows)
     sheet = Image.new(
         "RGB", (label_w + ncols * cell, label_h + len(rows) * cell), "white"
     )
     draw = ImageDraw.Draw(sheet)
-    for j, text in enumerate(column_labels):
-        draw.text((label_w + j * cell + 4, 3), str(text)[:24], fill="black")
+    for j, lines in enumerate(headers):
+        for k, line in enumerate(lines):
+            draw.text((label_w + j * cell + 4, 3 + _LINE * k), line, fill="black")
     for i, row in enumerate(rows):
         if i < len(row_labels):
             draw.text(
@@ -163,3 +167,18 @@ def contact_sheet(rows, row_labels=(), column_labels=(), cell=160):
             tile = tile.resize((cell, cell), Image.BICUBIC)
             sheet.paste(tile, (label_w + j * cell, label_h + i * cell))
     return np.asarray(sheet)
+
+
+_LINE = 12  # pixels per line of Pillow's default font
+
+
+def _wrap(draw, text, width):
+    """`text` in lines of whole words no wider than `width` pixels (a longer
+    word keeps a line of its own)."""
+    lines = []
+    for word in text.split():
+        if lines and draw.textlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
