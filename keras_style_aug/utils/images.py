@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 from PIL import ImageDraw
+from PIL import ImageFont
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
 
@@ -146,8 +147,8 @@ def contact_sheet(rows, row_labels=(), column_labels=(), cell=160):
     label_w = (
         max([110] + [7 * len(str(t)) + 8 for t in row_labels]) if row_labels else 0
     )
-    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
-    headers = [_wrap(measure, str(t), cell - 8) for t in column_labels]
+    font = ImageFont.load_default()
+    headers = [_wrap(font, str(t), cell - 8) for t in column_labels]
     label_h = 6 + _LINE * max(map(len, headers)) if headers else 0
     ncols = max(len(r) for r in rows)
     sheet = Image.new(
@@ -156,7 +157,8 @@ def contact_sheet(rows, row_labels=(), column_labels=(), cell=160):
     draw = ImageDraw.Draw(sheet)
     for j, lines in enumerate(headers):
         for k, line in enumerate(lines):
-            draw.text((label_w + j * cell + 4, 3 + _LINE * k), line, fill="black")
+            xy = (label_w + j * cell + 4, 3 + _LINE * k)
+            draw.text(xy, line, fill="black", font=font)
     for i, row in enumerate(rows):
         if i < len(row_labels):
             draw.text(
@@ -172,12 +174,12 @@ def contact_sheet(rows, row_labels=(), column_labels=(), cell=160):
 _LINE = 12  # pixels per line of Pillow's default font
 
 
-def _wrap(draw, text, width):
-    """`text` in lines of whole words no wider than `width` pixels (a longer
-    word keeps a line of its own)."""
+def _wrap(font, text, width):
+    """`text` in lines of whole words no wider than `width` pixels in `font`
+    (a longer word keeps a line of its own)."""
     lines = []
     for word in text.split():
-        if lines and draw.textlength(f"{lines[-1]} {word}") <= width:
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
             lines[-1] = f"{lines[-1]} {word}"
         else:
             lines.append(word)

@@ -46,5 +46,5 @@ cp runs/droplet_experiment/report.json runs/droplet_experiment/sheet.png "$OUT/"
 # worth shipping can be published, and studied further on CPU, without
 # training it again.
 tar czf "$OUT/droplet_networks.tgz" --exclude checkpoint --exclude samples \
-  -C runs droplet_experiment 2>/dev/null
+  --exclude report.json --exclude sheet.png -C runs droplet_experiment 2>/dev/null
 ls -la "$OUT"

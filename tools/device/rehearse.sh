@@ -14,27 +14,14 @@ script=${1:?usage: rehearse.sh SCRIPT (a file in tools/device/)}
 [ -f "tools/device/$script" ] || { echo "no tools/device/$script"; exit 2; }
 [ -d .gpu ] || { echo "no .gpu/: run python tools/device/prepare_carry.py"; exit 2; }
 work=$(mktemp -d /tmp/rehearse.XXXXXX)
-mkdir -p "$work/repo" "$work/out" "$work/no_tensorflow"
+mkdir -p "$work/repo" "$work/out"
 git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$work/repo"
 # Archives travel packed; env.sh unpacks them there, so leave out what an
 # earlier rehearsal or run unpacked here.
 tar -cf - --exclude content/bsds500 --exclude assets/cats_vs_dogs .gpu \
   | tar -xf - -C "$work/repo"
-cat > "$work/no_tensorflow/sitecustomize.py" <<'EOF'
-import importlib.abc
-import sys
-
-
-class NoTensorFlow(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path, target=None):
-        if name.split(".")[0] in ("tensorflow", "tensorflow_datasets"):
-            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-
-
-sys.meta_path.insert(0, NoTensorFlow())
-EOF
 echo "rehearsing $script in $work/repo"
-(cd "$work/repo" && KERAS_BACKEND=jax PYTHONPATH="$work/no_tensorflow" \
+(cd "$work/repo" && KERAS_BACKEND=jax PYTHONPATH="$PWD/tools/device/no_tensorflow" \
   OUT="$work/out" bash "tools/device/$script")
 rc=$?
 echo "exit status $rc; what would come back from $work/out:"

@@ -25,14 +25,21 @@ from keras_style_aug import styles as registry  # noqa: E402
 IMAGES = 8
 
 
-def main(size, run_dirs):
+def load_networks(run_dirs, labels=None):
+    """`paintings6`, the shipped lite network and each run's distilled one,
+    by label (`labels[run name]`, else the run folder's name)."""
     networks = {
         "paintings6": registry.load("paintings6"),
         "shipped lite": registry.load("paintings6_lite"),
     }
     for run in map(Path, run_dirs):
         weights = run / "paintings6_lite_distilled" / "paintings6_lite.weights.h5"
-        networks[run.name] = registry.load(weights)
+        networks[(labels or {}).get(run.name, run.name)] = registry.load(weights)
+    return networks
+
+
+def main(size, run_dirs):
+    networks = load_networks(run_dirs)
     rows = republish.style_rows(networks, size, IMAGES, "paintings6")
     ratios = {
         name: {
