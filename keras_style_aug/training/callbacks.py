@@ -56,7 +56,7 @@ class SampleWriter(keras.callbacks.Callback):
         self.net, self.images, self.folder = net, images, Path(folder)
 
     def on_epoch_end(self, epoch, logs=None):
-        steps = (epoch + 1) * self.params["steps"]
+        steps = int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
         rows, labels = [list(self.images)], ["content"]
         for name in self.net.style_names or [None]:
             style = {} if name is None else {"style": name}
@@ -68,22 +68,28 @@ class SampleWriter(keras.callbacks.Callback):
 
 
 class SafeBackupAndRestore(keras.callbacks.BackupAndRestore):
-    """`BackupAndRestore` whose checkpoints survive a kill at any moment and
-    belong to one configuration.
+    """`BackupAndRestore` whose checkpoints survive a kill at any moment,
+    belong to one configuration, and count steps, not epochs.
 
     Each checkpoint is written under a temporary name and renamed, the one
     before it kept as a fallback; `config.json` holds `fingerprint` (the
     settings that make a checkpoint meaningful). Resuming with other settings,
     or from a checkpoint no slot can load, is a `ValueError` that says which
     setting differs (or which file is bad) and how to start fresh.
+
+    Training stops once the optimizer has taken `steps` steps in all (those
+    of the runs before a resume included), also inside an epoch, and resumes
+    at the step it stopped: an epoch cut short, by this limit or by
+    `TimeLimit`, is not counted as whole.
     """
 
-    def __init__(self, backup_dir, fingerprint):
+    def __init__(self, backup_dir, fingerprint, steps):
         # The last checkpoint stays when training ends: a rerun with more
         # epochs trains on from it instead of starting over.
         super().__init__(backup_dir, double_checkpoint=True, delete_checkpoint=False)
         self.fingerprint = json.loads(json.dumps(fingerprint))
         self._config_path = Path(backup_dir) / "config.json"
+        self.steps = int(steps)
 
     def on_train_begin(self, logs=None):
         if self._config_path.exists():
@@ -123,6 +129,24 @@ class SafeBackupAndRestore(keras.callbacks.BackupAndRestore):
                 f"The checkpoint in {self.backup_dir} cannot be read ({first}). "
                 f"Delete {self.backup_dir} to start fresh."
             ) from None
+
+    def _load_model(self):
+        super()._load_model()
+        # Counted from the restored step counter: no read of it per batch.
+        self._steps_done = int(
+            keras.ops.convert_to_numpy(self.model.optimizer.iterations)
+        )
+        self.model._initial_epoch = (
+            self.params["epochs"]  # nothing left to train
+            if self._steps_done >= self.steps
+            else self._steps_done // self.params["steps"]
+        )
+
+    def on_train_batch_end(self, batch, logs=None):
+        super().on_train_batch_end(batch, logs)
+        self._steps_done += 1
+        if self._steps_done >= self.steps:
+            self.model.stop_training = True
 
     def _save_model(self):
         Path(self.backup_dir).mkdir(parents=True, exist_ok=True)

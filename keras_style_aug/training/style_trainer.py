@@ -210,14 +210,16 @@ class StyleTrainer:
         content_weight, style_weight, tv_weight: loss weights.
         vgg_weights: `"imagenet"`, a path to VGG-19 conv weights, or `None`.
         output_dir: where checkpoints, samples and results go.
-        checkpoint_every: steps between checkpoints (one Keras epoch).
+        checkpoint_every: steps between checkpoints (one Keras epoch);
+            `steps` need not be a multiple of it: the run stops at `steps`.
         sample_images: images to stylize into a PNG at each checkpoint;
             `None` takes four content images.
         seed: seed for batch sampling and weight initialization.
         verbose: Keras `fit` verbosity.
         time_limit_s: stop after this many seconds of this run's training
             (e.g. a GPU lease) and save what was trained; the result's
-            `steps` records the steps actually done. `None`: run all steps.
+            `steps` records the steps actually done, and a rerun resumes at
+            that step. `None`: run all steps.
         teacher: a trained `TransformerNet` with the same `style_names` and
             `value_range`, whose outputs the network learns to reproduce
             (distillation), or `None`.
@@ -492,7 +494,7 @@ class StyleTrainer:
             verbose=self.verbose,
             callbacks=[
                 SafeBackupAndRestore(
-                    str(self.output_dir / "checkpoint"), self.fingerprint()
+                    str(self.output_dir / "checkpoint"), self.fingerprint(), self.steps
                 ),
                 clock,
                 SampleWriter(self.net, self.samples, self.output_dir / "samples"),

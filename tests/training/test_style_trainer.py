@@ -347,6 +347,38 @@ def test_time_limit_stops_early_and_records_the_steps_done(tmp_path):
     assert json.loads((tmp_path / "toy.json").read_text())["steps"] == 1
 
 
+class _Steps(keras.callbacks.Callback):
+    """The optimizer's step counter after every batch of a run."""
+
+    def on_train_begin(self, logs=None):
+        self.seen = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.seen.append(int(self.model.optimizer.iterations.numpy()))
+
+
+def test_steps_that_are_no_whole_number_of_checkpoints(tmp_path):
+    # 5 steps, a checkpoint every 2: the third epoch stops after one step.
+    steps = _Steps()
+    first = tiny_trainer(tmp_path, steps=5, checkpoint_every=2).fit(callbacks=[steps])
+    assert steps.seen == [1, 2, 3, 4, 5] and first["steps"] == 5
+    weights = (tmp_path / "toy.weights.h5").read_bytes()
+    again = tiny_trainer(tmp_path, steps=5, checkpoint_every=2).fit(callbacks=[steps])
+    assert steps.seen == [] and again == first  # no step beyond the 5
+    assert (tmp_path / "toy.weights.h5").read_bytes() == weights
+    longer = tiny_trainer(tmp_path, steps=8, checkpoint_every=2).fit(callbacks=[steps])
+    assert steps.seen == [6, 7, 8] and longer["steps"] == 8
+
+
+def test_a_run_stopped_by_its_time_limit_resumes_where_it_stopped(tmp_path):
+    cut = tiny_trainer(tmp_path, steps=6, checkpoint_every=3, time_limit_s=1e-3)
+    assert cut.fit()["steps"] == 1  # inside the first epoch of 3 steps
+    steps = _Steps()
+    entry = tiny_trainer(tmp_path, steps=6, checkpoint_every=3).fit(callbacks=[steps])
+    # Not from "epoch 1" (step 3): the two steps left of the cut epoch count.
+    assert steps.seen == [2, 3, 4, 5, 6] and entry["steps"] == 6
+
+
 def interrupted_run(tmp_path, **kwargs):
     with pytest.raises(KeyboardInterrupt):
         tiny_trainer(tmp_path, steps=6, checkpoint_every=3, **kwargs).fit(
