@@ -1,6 +1,7 @@
 """tools/publishing: the droplet experiment's middle variant (instance norm
-in the encoder only) and `diagnose_blobs.structure_kept`, the measure of a
-photo's layout that an output keeps."""
+in the encoder only), its equal steps across variants, and
+`diagnose_blobs.structure_kept`, the measure of a photo's layout that an
+output keeps."""
 
 import numpy as np
 import pytest
@@ -62,3 +63,14 @@ def test_instance_norm_in_the_encoder_only(publishing, monkeypatch, layout):
     calls.clear()
     net.stylize_01(images.astype("float32") / 255, layout=layout)
     assert set(calls) == {"affine_norm"}  # the patch is gone after the variant
+
+
+def test_variants_after_one_cut_short_train_as_many_steps(publishing):
+    from droplet_experiment import steps_for_next
+
+    assert steps_for_next(3000, {}) == 3000
+    report = {"instance norm": {"steps": 2850}}  # stopped by the time limit
+    assert steps_for_next(3000, report) == 2850
+    report["saturation penalty"] = {"steps": 2850}
+    assert steps_for_next(3000, report) == 2850
+    assert steps_for_next(2000, report) == 2000

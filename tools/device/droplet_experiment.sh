@@ -24,7 +24,9 @@
 # 35 ms each on an H200; a run of 1,200 steps already showed the droplet),
 # STEP_MIN minutes at most:
 # on 2026-11-28 a limit in minutes alone gave two variants 1,200 and 1,685
-# steps (the first paid the compilation), which no comparison should rest on.
+# steps (the first paid the compilation), which no comparison should rest on;
+# since the nineteenth session a variant the guard cuts short sets the steps of
+# the variants after it.
 set -u
 source tools/device/env.sh
 need .gpu/whl .gpu/assets/content/bsds500 .gpu/assets/styles .gpu/assets/weights/vgg19_imagenet_notop.weights.h5

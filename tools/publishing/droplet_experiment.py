@@ -144,6 +144,13 @@ VARIANTS = {
 }
 
 
+def steps_for_next(requested, report):
+    """Steps for the next variant: `requested`, or fewer when a variant
+    before it stopped short at the time limit (the first one also pays the
+    compilation), so that the variants compare at equal steps."""
+    return min([requested, *(row["steps"] for row in report.values())])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--style", default="wave", choices=list(PAINTINGS))
@@ -187,7 +194,7 @@ def main():
                 network=args.preset,
                 image_size=args.image_size,
                 batch_size=args.batch_size,
-                steps=args.steps,
+                steps=steps_for_next(args.steps, report),
                 style_weight=args.style_weight,
                 vgg_weights=str(asset_path(*VGG19)),
                 output_dir=out / variant.replace(" ", "_"),
