@@ -12,7 +12,9 @@ validation split: choose a recipe by the validation table (``results.md``
 puts it first), then read its gains on the test split. The tables are
 rewritten after every run (``results.md``, ``results.json``,
 ``results.png``), so ``--deadline-min`` stops with complete, if fewer, rows;
-runs that no longer fit are listed as skipped.
+runs that no longer fit are listed as skipped. Finished runs are kept in
+``runs.jsonl``: the same command, rerun after a crash, Ctrl-C or a deadline
+(with more seeds or variants, too), makes only the runs still missing.
 
 For a valid *unseen art* column the augmenting network must not know the
 paintings of that test set: e.g. augment with ``paintings4`` (trained on wave,
@@ -255,7 +257,8 @@ def main(argv=None):
     output.mkdir(parents=True, exist_ok=True)
     start = time.time()
     deadline = None if args.deadline_min is None else start + args.deadline_min * 60
-    experiment, candidates, reference, mapping = rx.prepare(args, output)
+    log = rx.RunLog(output, args)
+    experiment, candidates, reference, mapping = rx.prepare(args, output, log.resumed)
     settings = {
         "full": (experiment.train, args.epochs),
         f"small ({args.small_per_class}/class)": (
@@ -265,10 +268,19 @@ def main(argv=None):
     }
     runs = {n: variant_run(n, experiment, candidates, mapping) for n in args.variants}
     rows, skipped, longest = [], [], {}
+    for row in log.rows.values():  # what a run takes, for the deadline
+        longest[row["setting"]] = max(longest.get(row["setting"], 0), row["seconds"])
     for seed in range(args.seeds):
         for setting, (train, epochs) in settings.items():
             for name in args.variants:
+                kept = log.get(setting, name, seed)
+                if kept is not None:
+                    rows.append(kept)
+                    print(f"{setting:>16} | {name:>26} | seed {seed} | kept from "
+                          "runs.jsonl", flush=True)  # fmt: skip
+                    continue
                 first = setting == "full" and name == "none" and seed == 0
+                first = first and reference is not None  # trained already
                 expected = longest.get(setting, 0.0)
                 if deadline and time.time() + expected > deadline and not first:
                     skipped.append(f"{setting} / {name} / seed {seed}")
@@ -308,6 +320,7 @@ def main(argv=None):
                         "seconds": round(seconds, 1),
                     }
                 )
+                log.add(rows[-1])
                 print(
                     f"{setting:>16} | {name:>26} | seed {seed} | "
                     + " | ".join(

@@ -11,7 +11,10 @@
    colour, contrast), on renderings (sketch, cartoon) and on *unseen art*
    (test photos stylized by ``--unseen-art-styles``, networks the augmentation
    never saw); write ``results.md`` (mean and std over seeds), ``results.json``
-   and ``results.png``. Shifted test sets are cached under ``OUTPUT/cache``.
+   and ``results.png``, rewritten after every run. Shifted test sets are
+   cached under ``OUTPUT/cache``. Each finished run is kept in
+   ``OUTPUT/runs.jsonl``: after a crash or Ctrl-C, the same command resumes
+   (``RunLog``), with Grad-CAM's choice from ``selection.json``.
 
 ``--quick`` fits 2 CPU cores: 96x96 images, a frozen VGG-16 base whose features
 of the fixed sets (validation, test, shifted tests, unaugmented training) are
@@ -35,6 +38,7 @@ recipe study passes none), ``+ flip`` flipped on the fly.
 
 import argparse
 import json
+import os
 import time
 from pathlib import Path
 
@@ -72,6 +76,9 @@ STYLE_METHODS = (
 )
 METHODS = BASELINES + ("flip",) + STYLE_METHODS
 UNSEEN_ART = "unseen art"
+# Arguments that choose which runs to make, not how a run is made: a rerun
+# into the same folder may change them and still resume.
+RUN_CHOICE = ("output", "methods", "variants", "seeds", "full_seeds", "deadline_min")
 
 
 def parse_args(argv=None):
@@ -164,6 +171,79 @@ def parse_args(argv=None):
             asset_path("weights", "vgg16_imagenet_notop.weights.h5")
         )
     return args
+
+
+class RunLog:
+    """A study's finished runs, one JSON line each in ``OUTPUT/runs.jsonl``,
+    appended as each run ends: the same command rerun after a crash or
+    Ctrl-C skips them. ``run_settings.json`` records the settings they were
+    made with (all arguments but ``RUN_CHOICE``); a rerun into the folder
+    with other settings is refused, naming what differs.
+
+    >>> import argparse, tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> args = argparse.Namespace(output=str(out), epochs=2, seeds=1)
+    >>> log = RunLog(out, args)
+    >>> log.add({"setting": "full", "method": "none", "seed": 0, "accuracy": {}})
+    >>> args.seeds = 2  # more seeds: the same runs, resumed
+    >>> RunLog(out, args).get("full", "none", 0)["method"]
+    'none'
+    """
+
+    def __init__(self, output, args):
+        output = Path(output)
+        settings = {k: v for k, v in vars(args).items() if k not in RUN_CHOICE}
+        settings = json.loads(json.dumps(settings))  # as JSON reads it back
+        recorded = output / "run_settings.json"
+        if recorded.exists():
+            before = json.loads(recorded.read_text())
+            differ = sorted(
+                k
+                for k in set(before) | set(settings)
+                if before.get(k) != settings.get(k)
+            )
+            if differ:
+                detail = "; ".join(
+                    f"{k}: {before.get(k)!r} then, {settings.get(k)!r} now"
+                    for k in differ
+                )
+                raise SystemExit(
+                    f"{output} holds runs made with other settings ({detail}). "
+                    "Rerun with the same settings to resume, or pass another "
+                    f"--output (or delete {output}) to start over."
+                )
+        else:
+            recorded.write_text(json.dumps(settings, indent=2) + "\n")
+        self.path = output / "runs.jsonl"
+        self.rows = {}
+        if self.path.exists():
+            for line in self.path.read_text().splitlines():
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError:  # the line a crash cut short
+                    continue
+                self.rows[self._key(row)] = row
+            # Rewritten whole: a cut line would swallow the next one appended.
+            tmp = self.path.with_name(self.path.name + ".tmp")
+            tmp.write_text("".join(json.dumps(r) + "\n" for r in self.rows.values()))
+            os.replace(tmp, self.path)
+        self.resumed = bool(self.rows)
+
+    @staticmethod
+    def _key(row):
+        return row["setting"], row["method"], row["seed"]
+
+    def get(self, setting, method, seed):
+        """The finished run's row, or None."""
+        return self.rows.get((setting, method, seed))
+
+    def add(self, row):
+        """Keeps a finished run (on disk before this returns)."""
+        with open(self.path, "a") as f:
+            f.write(json.dumps(row) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        self.rows[self._key(row)] = row
 
 
 class Experiment:
@@ -523,10 +603,12 @@ def _plot(summary, path):
     save_figure(fig, path, dpi=100)
 
 
-def prepare(args, output):
+def prepare(args, output, resume=False):
     """Data, test sets, candidate styles, the reference classifier (no
     augmentation, full split, seed 0) and the Grad-CAM choice of styles:
-    `(experiment, candidates, reference, mapping)`."""
+    `(experiment, candidates, reference, mapping)`. With `resume` (a
+    `RunLog` holds runs), the choice comes from ``selection.json`` and the
+    reference is not trained (None): its run is kept or made as any other."""
     if args.data_dir:
         data = load_class_folders(args.data_dir, args.image_size, args.limit_per_class)
     else:
@@ -541,14 +623,57 @@ def prepare(args, output):
         raise SystemExit("No styles available: train or install some first.")
     check_unseen(art_networks, candidates)
     experiment = Experiment(args, data, art_networks, cache=output / "cache")
+    chosen = output / "selection.json"
+    if resume and chosen.exists():
+        named = json.loads(chosen.read_text())["mapping"]
+        mapping = {experiment.class_names.index(c): s for c, s in named.items()}
+        print("Grad-CAM chose (selection.json):", named)
+        return experiment, candidates, None, mapping
     reference = experiment.fit("none", experiment.train, 0, reuse="none")
     mapping, table = experiment.select_styles(reference, candidates, output)
     named = {experiment.class_names[c]: s for c, s in mapping.items()}
     print("Grad-CAM chose:", named)
-    (output / "selection.json").write_text(
-        json.dumps({"mapping": named, "table": table}, indent=2) + "\n"
-    )
+    chosen.write_text(json.dumps({"mapping": named, "table": table}, indent=2) + "\n")
     return experiment, candidates, reference, mapping
+
+
+def results_header(args, experiment, named, start, resumed):
+    return (
+        f"# Cats vs dogs, {'quick' if args.quick else 'paper'} mode\n\n"
+        f"Image size {args.image_size}, epochs {args.epochs} (small split "
+        f"{args.small_epochs}), batch {args.batch_size}, Adam {args.learning_rate}, "
+        f"{'frozen VGG-16 base' if args.quick else 'full fine-tuning'}; train/val/"
+        f"test {len(experiment.train)}/{len(experiment.val)}/{len(experiment.test)}; "
+        f"seeds: full {args.full_seeds}, small {args.seeds}; styles chosen by "
+        f"Grad-CAM: {named}; style rate {args.style_rate}, strength "
+        f"{args.style_strength}; wall time "
+        f"{(time.time() - start) / 60:.1f} min ({keras.backend.backend()})"
+        + (f"; {resumed} runs kept from an earlier invocation" if resumed else "")
+        + ". Test accuracy in %, mean ± std over seeds."
+    )
+
+
+def run(experiment, setting, method, seed, train, epochs, mapping, networks, reference):
+    """One training run and its test accuracies, as a row of the results;
+    the reference classifier (full split, no augmentation, seed 0) is not
+    trained again when `prepare` trained it."""
+    t = time.time()
+    first = setting == "full" and method == "none" and seed == 0
+    model = (
+        reference
+        if first and reference is not None
+        else experiment.fit(
+            method, train, seed, mapping, networks, reuse=method, epochs=epochs
+        )
+    )
+    return {
+        "setting": setting,
+        "method": method,
+        "seed": seed,
+        "train_images": len(train),
+        "accuracy": experiment.evaluate(model)["test"],
+        "seconds": round(time.time() - t, 1),
+    }
 
 
 def main(argv=None):
@@ -556,7 +681,8 @@ def main(argv=None):
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
     start = time.time()
-    experiment, candidates, reference, mapping = prepare(args, output)
+    log = RunLog(output, args)
+    experiment, candidates, reference, mapping = prepare(args, output, log.resumed)
     named = {experiment.class_names[c]: s for c, s in mapping.items()}
     settings = {
         "full": (experiment.train, args.full_seeds, args.epochs),
@@ -566,35 +692,21 @@ def main(argv=None):
             args.small_epochs,
         ),
     }
-    rows = []
+    rows, resumed, table = [], 0, ""
     for setting, (train, seeds, epochs) in settings.items():
         for method in args.methods:
             for seed in range(seeds):
-                t = time.time()
-                model = (
-                    reference
-                    if (setting == "full" and method == "none" and seed == 0)
-                    else experiment.fit(
-                        method,
-                        train,
-                        seed,
-                        mapping,
-                        candidates,
-                        reuse=method,
-                        epochs=epochs,
-                    )
-                )
-                accuracy = experiment.evaluate(model)["test"]
-                rows.append(
-                    {
-                        "setting": setting,
-                        "method": method,
-                        "seed": seed,
-                        "train_images": len(train),
-                        "accuracy": accuracy,
-                        "seconds": round(time.time() - t, 1),
-                    }
-                )
+                row = log.get(setting, method, seed)
+                kept = row is not None
+                if not kept:
+                    row = run(
+                        experiment, setting, method, seed, train, epochs,
+                        mapping, candidates, reference,
+                    )  # fmt: skip
+                    log.add(row)
+                resumed += kept
+                rows.append(row)
+                accuracy = row["accuracy"]
                 print(
                     f"{setting:>18} | {method:>20} | seed {seed} | "
                     f"clean {accuracy['clean']:.3f} | corruptions "
@@ -604,22 +716,13 @@ def main(argv=None):
                         f" | unseen art {accuracy[UNSEEN_ART]:.3f}"
                         if UNSEEN_ART in accuracy
                         else ""
-                    ),
+                    )
+                    + (" | kept from runs.jsonl" if kept else ""),
                     flush=True,
                 )
-    header = (
-        f"# Cats vs dogs, {'quick' if args.quick else 'paper'} mode\n\n"
-        f"Image size {args.image_size}, epochs {args.epochs} (small split "
-        f"{args.small_epochs}), batch {args.batch_size}, Adam {args.learning_rate}, "
-        f"{'frozen VGG-16 base' if args.quick else 'full fine-tuning'}; train/val/"
-        f"test {len(experiment.train)}/{len(experiment.val)}/{len(experiment.test)}; "
-        f"seeds: full {args.full_seeds}, small {args.seeds}; styles chosen by "
-        f"Grad-CAM: {named}; style rate {args.style_rate}, strength "
-        f"{args.style_strength}; wall time "
-        f"{(time.time() - start) / 60:.1f} min ({keras.backend.backend()}). "
-        "Test accuracy in %, mean ± std over seeds."
-    )
-    print(write_results(rows, output, header))
+                header = results_header(args, experiment, named, start, resumed)
+                table = write_results(rows, output, header)
+    print(table)
     return rows
 
 

@@ -52,21 +52,20 @@ def toy_args(output, styles, *extra):
     ]
 
 
-def test_from_a_local_folder(tmp_path, assets, toy_styles):
+def test_from_a_local_folder(tmp_path, assets, toy_styles, monkeypatch):
     script = load_script()
     out = tmp_path / "out"
-    rows = script.main(
-        toy_args(
-            out,
-            toy_styles,
-            "--data-dir",
-            str(assets / "cats_vs_dogs" / "train"),
-            "--limit-per-class",
-            "10",
-            "--methods",
-            *METHODS,
-        )
+    args = toy_args(
+        out,
+        toy_styles,
+        "--data-dir",
+        str(assets / "cats_vs_dogs" / "train"),
+        "--limit-per-class",
+        "10",
+        "--methods",
+        *METHODS,
     )
+    rows = script.main(args)
     methods = {r["method"] for r in rows}
     assert methods == set(METHODS)
     assert {r["setting"] for r in rows} == {"full", "small (3/class)"}
@@ -79,6 +78,15 @@ def test_from_a_local_folder(tmp_path, assets, toy_styles):
     assert set(selection["mapping"].values()) <= {"toyA", "toyB"}
     assert (out / "fig8_gradcam.png").stat().st_size > 10_000
     assert (out / "results.png").stat().st_size > 10_000
+
+    # Run again, as after a crash: every run is kept, nothing trains, not
+    # even Grad-CAM's reference; the choice is read back.
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(script.Experiment, "fit", no_training)
+    assert script.main(args) == rows
+    assert json.loads((out / "selection.json").read_text()) == selection
 
 
 def test_through_tfds_under_mock_data(tmp_path, toy_styles):

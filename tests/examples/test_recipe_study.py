@@ -73,15 +73,17 @@ class _Split:
         return _Split(2 * count)
 
 
-def run_with_stand_in(tmp_path, monkeypatch, *extra):
+def run_with_stand_in(tmp_path, monkeypatch, *extra, experiment=None):
     study = load_script(monkeypatch)
-    experiment = StandIn()
+    experiment = experiment or StandIn()
     net = SimpleNamespace(style_names=["wave", "udnie"], name="p")
-    monkeypatch.setattr(
-        study.rx,
-        "prepare",
-        lambda args, output: (experiment, [net], "reference", {0: "wave", 1: "udnie"}),
-    )
+
+    def prepare(args, output, resume=False):
+        # As run_experiment.prepare: resuming, the reference is not trained.
+        reference = None if resume else "reference"
+        return experiment, [net], reference, {0: "wave", 1: "udnie"}
+
+    monkeypatch.setattr(study.rx, "prepare", prepare)
     rows = study.main(
         ["--output", str(tmp_path), "--seeds", "2", "--small-per-class", "1", *extra]
     )
@@ -202,6 +204,45 @@ def test_a_deadline_skips_runs_and_lists_them(tmp_path, monkeypatch):
     assert len(skipped) == 7 and "full / style / seed 0" in skipped
     assert experiment.runs == []
     assert "Skipped at the deadline" in (tmp_path / "results.md").read_text()
+
+
+class _Interrupted(StandIn):
+    """Ctrl-C during its third training run."""
+
+    def fit(self, *args, **kwargs):
+        if len(self.runs) == 2:
+            raise KeyboardInterrupt
+        return super().fit(*args, **kwargs)
+
+
+def test_a_rerun_makes_only_the_runs_still_missing(tmp_path, monkeypatch):
+    study = ("--variants", "none", "style")
+    with pytest.raises(KeyboardInterrupt):
+        run_with_stand_in(tmp_path, monkeypatch, *study, experiment=_Interrupted())
+    log = tmp_path / "runs.jsonl"
+    kept = [json.loads(line) for line in log.read_text().splitlines()]
+    # Seed 0: the reference (trained by prepare), full / style, small / none.
+    assert [(r["setting"], r["method"]) for r in kept] == [
+        ("full", "none"), ("full", "style"), ("small (1/class)", "none"),
+    ]  # fmt: skip
+    with open(log, "a") as f:
+        f.write('{"setting": "small (1/cl')  # a line cut by a crash
+    experiment = StandIn()
+    _, _, rows = run_with_stand_in(tmp_path, monkeypatch, *study, experiment=experiment)
+    assert rows[:3] == kept
+    assert [(run[2], run[5]) for run in experiment.runs] == [
+        (0, "style"), (1, "none"), (1, "style"), (1, "none"), (1, "style"),
+    ]  # fmt: skip
+    assert len(log.read_text().splitlines()) == 8
+    assert json.loads((tmp_path / "results.json").read_text()) == rows
+    # A third seed: its four runs only. Other settings: refused.
+    experiment = StandIn()
+    run_with_stand_in(
+        tmp_path, monkeypatch, *study, "--seeds", "3", experiment=experiment
+    )
+    assert [run[2] for run in experiment.runs] == [2, 2, 2, 2]
+    with pytest.raises(SystemExit, match="other settings.*epochs: 30 then, 5 now"):
+        run_with_stand_in(tmp_path, monkeypatch, *study, "--epochs", "5")
 
 
 def test_the_small_split_trains_its_own_epochs_and_the_curves_are_kept(
