@@ -130,6 +130,16 @@ class SafeBackupAndRestore(keras.callbacks.BackupAndRestore):
                 f"Delete {self.backup_dir} to start fresh."
             ) from None
 
+    @staticmethod
+    def steps_saved(backup_dir):
+        """Steps done by the checkpoint in `backup_dir` (0 without one), read
+        before training starts."""
+        path = Path(backup_dir) / "training_metadata.json"
+        try:
+            return int(json.loads(path.read_text()).get("steps", 0))
+        except (OSError, ValueError):
+            return 0
+
     def _load_model(self):
         super()._load_model()
         # Counted from the restored step counter: no read of it per batch.
@@ -167,6 +177,7 @@ class SafeBackupAndRestore(keras.callbacks.BackupAndRestore):
         metadata = {
             "epoch": self._current_epoch,
             "batch": self._last_batch_seen,
+            "steps": self._steps_done,
         }
         _write_atomically(Path(self._training_metadata_path), json.dumps(metadata))
 

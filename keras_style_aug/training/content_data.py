@@ -28,8 +28,10 @@ class ContentBatches(keras.utils.PyDataset):
     """Random batches of in-memory content images with random flips.
 
     Works on every Keras backend (no `tf.data`), so the JAX trainer on a GPU
-    needs no TensorFlow. Each epoch draws new batches. With `num_styles`, the
-    inputs are `{"images", "styles"}` with a random style index per image.
+    needs no TensorFlow. Each epoch draws new batches, and a run resumed
+    after `start_step` steps (`resume_after`) draws others than the runs
+    before it. With `num_styles`, the inputs are `{"images", "styles"}` with
+    a random style index per image.
     """
 
     def __init__(self, images, batch_size, steps, seed=0, num_styles=None, **kwargs):
@@ -42,6 +44,7 @@ class ContentBatches(keras.utils.PyDataset):
         self.seed = seed
         self.num_styles = num_styles
         self.epoch = 0
+        self.start_step = 0
 
     def __len__(self):
         return self.steps
@@ -49,8 +52,16 @@ class ContentBatches(keras.utils.PyDataset):
     def on_epoch_end(self):
         self.epoch += 1
 
+    def resume_after(self, start_step):
+        """Draws this run's batches for a run that starts after `start_step`
+        steps (its epochs count from 0 again): not those already trained on."""
+        self.start_step, self.epoch = int(start_step), 0
+
     def __getitem__(self, index):
-        rng = np.random.default_rng((self.seed, self.epoch, index))
+        key = (self.seed, self.epoch, index)  # a run from step 0: as it always was
+        if self.start_step:
+            key = (self.seed, self.start_step, self.epoch, index)
+        rng = np.random.default_rng(key)
         picks = rng.integers(0, len(self.images), self.batch_size)
         batch = self.images[picks].astype("float32")
         flip = rng.random(self.batch_size) < 0.5

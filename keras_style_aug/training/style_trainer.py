@@ -486,6 +486,9 @@ class StyleTrainer:
         model(first)  # BackupAndRestore needs a built model
         build_optimizer(model)
         epochs = math.ceil(self.steps / self.checkpoint_every)
+        checkpoint = str(self.output_dir / "checkpoint")
+        if isinstance(self.batches, ContentBatches):  # not those trained on before
+            self.batches.resume_after(SafeBackupAndRestore.steps_saved(checkpoint))
         clock = WallClock(self.output_dir / "checkpoint" / "wall_time.json")
         history = model.fit(
             self.batches,
@@ -493,9 +496,7 @@ class StyleTrainer:
             steps_per_epoch=self.checkpoint_every,
             verbose=self.verbose,
             callbacks=[
-                SafeBackupAndRestore(
-                    str(self.output_dir / "checkpoint"), self.fingerprint(), self.steps
-                ),
+                SafeBackupAndRestore(checkpoint, self.fingerprint(), self.steps),
                 clock,
                 SampleWriter(self.net, self.samples, self.output_dir / "samples"),
                 *([TimeLimit(self.time_limit_s)] if self.time_limit_s else []),

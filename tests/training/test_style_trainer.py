@@ -7,6 +7,7 @@ import pytest
 from keras_style_aug.losses import norm_spikes
 from keras_style_aug.networks import TransformerNet
 from keras_style_aug.training import StyleTrainer
+from keras_style_aug.training.content_data import ContentBatches
 from keras_style_aug.training.style_trainer import _StyleModel
 
 rng = np.random.default_rng(0)
@@ -193,6 +194,26 @@ def test_kill_and_resume_restores_steps_and_optimizer(tmp_path, style):
         np.testing.assert_array_equal(w, v)
     assert entry["steps"] == 6
     assert (tmp_path / "checkpoint").is_dir()  # kept: a run can be extended
+
+
+def test_a_resumed_run_draws_other_batches(tmp_path, monkeypatch):
+    drawn = []
+    draw = ContentBatches.__getitem__
+
+    def recorded(self, index):
+        batch = draw(self, index)
+        drawn.append(np.array(batch[0]))
+        return batch
+
+    monkeypatch.setattr(ContentBatches, "__getitem__", recorded)
+    with pytest.raises(KeyboardInterrupt):
+        tiny_trainer(tmp_path, steps=4, checkpoint_every=2).fit(callbacks=[_Crash()])
+    before = drawn[:2]
+    drawn.clear()
+    tiny_trainer(tmp_path, steps=4, checkpoint_every=2).fit()
+    # Steps 3 and 4 get batches of their own, not steps 1 and 2's again.
+    assert len(before) == len(drawn[:2]) == 2
+    assert not all(np.array_equal(a, b) for a, b in zip(before, drawn))
 
 
 def test_a_finished_run_is_extended_not_restarted(tmp_path):
