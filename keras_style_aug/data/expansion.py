@@ -3,7 +3,8 @@ dataset written next to nothing else, keeping the `<class>/` layout.
 
 Each output is written to a temporary name and renamed, so an interrupted run
 leaves no partial file; rerunning with the same settings skips finished
-outputs, and rerunning with other settings (size, copies, styles) into the same
+outputs, and rerunning with other settings (size, copies, styles, or a style
+network of the same name with other weights, e.g. retrained) into the same
 folder is refused (`expansion.json` records them). Unreadable or too small
 inputs are skipped and named in the summary, never fatal. Two inputs never
 share an output (`x.jpg` and `x.png` keep their suffix). `manifest.jsonl` in
@@ -22,6 +23,7 @@ the output folder records what was made from what.
 (1, 0, {})
 """
 
+import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -150,6 +152,11 @@ def _check_settings(output_dir, class_networks, copies, size):
         "styles": {
             cls: [net.name for net in nets] for cls, nets in class_networks.items()
         },
+        "weights_sha256": {
+            net.name: _weights_sha256(net)
+            for nets in class_networks.values()
+            for net in nets
+        },
     }
     path = output_dir / "expansion.json"
     if not path.exists():
@@ -159,9 +166,25 @@ def _check_settings(output_dir, class_networks, copies, size):
     differ = [k for k in settings if before.get(k) != settings[k]]
     if differ:
         detail = ", ".join(
-            f"{k} {before.get(k)!r} then, {settings[k]!r} now" for k in differ
+            f"{k} {before.get(k)!r} then, {settings[k]!r} now"
+            for k in differ
+            if k != "weights_sha256"
         )
+        if "weights_sha256" in differ and "styles" not in differ:
+            was, now = before.get("weights_sha256") or {}, settings["weights_sha256"]
+            names = sorted(n for n in now if was.get(n) != now[n])
+            detail = ", ".join(
+                filter(None, [detail, f"other weights for {names}, e.g. retrained"])
+            )
         raise ValueError(
             f"{output_dir} holds an expansion made with other settings ({detail}). "
             "Write to a new --output folder, or delete this one to start over."
         )
+
+
+def _weights_sha256(net):
+    """What a network's outputs depend on besides its name: its weights."""
+    digest = hashlib.sha256()
+    for weight in net.get_weights():
+        digest.update(np.ascontiguousarray(weight, "float32").tobytes())
+    return digest.hexdigest()

@@ -113,7 +113,9 @@ def test_expand_errors(tmp_path, dataset):
         expansion.expand_folder(dataset, tmp_path / "o", {"bird": []}, progress=False)
 
 
-def test_rerun_with_other_settings_is_refused(dataset, style_files, tmp_path, capsys):
+def test_rerun_with_other_settings_is_refused(
+    dataset, style_files, tmp_path, capsys, make_net
+):
     out = tmp_path / "out"
     args = [
         "expand",
@@ -130,6 +132,11 @@ def test_rerun_with_other_settings_is_refused(dataset, style_files, tmp_path, ca
     assert "size None then, 12 now" in err and "new --output" in err
     assert main(args) == 0  # the same settings resume
     assert "skipped 6 already done" in capsys.readouterr().out
+    # The style retrained (same name and file, other weights): its copies
+    # would sit beside the old ones, so it is refused too.
+    make_net("a", seed=7).save_weights(style_files / "a.weights.h5")
+    assert main(args) == 2
+    assert "other weights for ['a'], e.g. retrained" in capsys.readouterr().err
 
 
 def test_same_stem_inputs_get_their_own_outputs(style_files, tmp_path):
