@@ -257,7 +257,7 @@ def main(argv=None):
     output.mkdir(parents=True, exist_ok=True)
     start = time.time()
     deadline = None if args.deadline_min is None else start + args.deadline_min * 60
-    log = rx.RunLog(output, args)
+    log = rx.RunLog(output, args, {"style_files": rx.style_files(args)})
     experiment, candidates, reference, mapping = rx.prepare(args, output, log.resumed)
     settings = {
         "full": (experiment.train, args.epochs),

@@ -63,6 +63,9 @@ from keras_style_aug.data import load_tfds_cats_vs_dogs
 from keras_style_aug.data import unseen_art
 from keras_style_aug.layers import RandomStyleTransfer
 from keras_style_aug.selection import GradCamStyleSelector
+from keras_style_aug.styles.registry import resolve
+from keras_style_aug.styles.registry import sha256
+from keras_style_aug.styles.registry import style_name
 from keras_style_aug.utils.images import save_figure
 from keras_style_aug.utils.optimizer import build_optimizer
 
@@ -177,8 +180,9 @@ class RunLog:
     """A study's finished runs, one JSON line each in ``OUTPUT/runs.jsonl``,
     appended as each run ends: the same command rerun after a crash or
     Ctrl-C skips them. ``run_settings.json`` records the settings they were
-    made with (all arguments but ``RUN_CHOICE``); a rerun into the folder
-    with other settings is refused, naming what differs.
+    made with (all arguments but ``RUN_CHOICE``, plus `extra`, e.g. the
+    weights files' hashes); a rerun into the folder with other settings is
+    refused, naming what differs.
 
     >>> import argparse, tempfile
     >>> out = Path(tempfile.mkdtemp())
@@ -190,9 +194,10 @@ class RunLog:
     'none'
     """
 
-    def __init__(self, output, args):
+    def __init__(self, output, args, extra=None):
         output = Path(output)
         settings = {k: v for k, v in vars(args).items() if k not in RUN_CHOICE}
+        settings.update(extra or {})
         settings = json.loads(json.dumps(settings))  # as JSON reads it back
         recorded = output / "run_settings.json"
         if recorded.exists():
@@ -476,6 +481,26 @@ def _renderer(spec):
     return net, style
 
 
+def candidate_names(args):
+    """The augmenting styles: `--styles`, or every shipped single style that
+    does not render the unseen-art test set."""
+    art = {
+        style or style_name(name)
+        for name, _, style in (s.partition(":") for s in args.unseen_art_styles)
+    }
+    return args.styles or [
+        s for s in style_registry.single_style_names() if s not in art
+    ]
+
+
+def style_files(args):
+    """`{style: sha256 of its weights file}` of every style the study uses:
+    a rerun with a style retrained or updated under its name is not the same
+    study."""
+    names = [*candidate_names(args), *args.unseen_art_styles]
+    return {name: sha256(resolve(name.partition(":")[0])) for name in names}
+
+
 def _renderer_name(renderer):
     return renderer[1] if isinstance(renderer, tuple) else renderer.name
 
@@ -614,11 +639,7 @@ def prepare(args, output, resume=False):
     else:
         data = load_tfds_cats_vs_dogs(args.image_size, limit=args.tfds_limit)
     art_networks = [_renderer(spec) for spec in args.unseen_art_styles]
-    art_names = {_renderer_name(r) for r in art_networks}
-    names = args.styles or [
-        s for s in style_registry.single_style_names() if s not in art_names
-    ]
-    candidates = [style_registry.load(s) for s in names]
+    candidates = [style_registry.load(s) for s in candidate_names(args)]
     if not candidates:
         raise SystemExit("No styles available: train or install some first.")
     check_unseen(art_networks, candidates)
@@ -681,7 +702,7 @@ def main(argv=None):
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
     start = time.time()
-    log = RunLog(output, args)
+    log = RunLog(output, args, {"style_files": style_files(args)})
     experiment, candidates, reference, mapping = prepare(args, output, log.resumed)
     named = {experiment.class_names[c]: s for c, s in mapping.items()}
     settings = {

@@ -52,7 +52,7 @@ def toy_args(output, styles, *extra):
     ]
 
 
-def test_from_a_local_folder(tmp_path, assets, toy_styles, monkeypatch):
+def test_from_a_local_folder(tmp_path, assets, toy_styles, monkeypatch, make_net):
     script = load_script()
     out = tmp_path / "out"
     args = toy_args(
@@ -87,6 +87,10 @@ def test_from_a_local_folder(tmp_path, assets, toy_styles, monkeypatch):
     monkeypatch.setattr(script.Experiment, "fit", no_training)
     assert script.main(args) == rows
     assert json.loads((out / "selection.json").read_text()) == selection
+    # A style retrained under its name: not the same study any more.
+    make_net("toyA", seed=5).save_weights(toy_styles[0])
+    with pytest.raises(SystemExit, match="other settings.*style_files"):
+        script.main(args)
 
 
 def test_through_tfds_under_mock_data(tmp_path, toy_styles):
