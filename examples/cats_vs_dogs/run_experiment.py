@@ -37,6 +37,7 @@ recipe study passes none), ``+ flip`` flipped on the fly.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import time
@@ -460,8 +461,16 @@ def shifted_sets(images, art_networks, cache):
     for shift in CORRUPTIONS + RENDERINGS:
         sets[shift] = cached_shift(shift, images, 1, cache)
     if art_networks:
+        # Keyed on the renderers' weights too: one retrained under its name
+        # renders another test set.
+        nets = [r[0] if isinstance(r, tuple) else r for r in art_networks]
+        weights = hashlib.sha256("".join(n.weights_sha256() for n in nets).encode())
         sets[UNSEEN_ART] = cached_shift(
-            UNSEEN_ART + "_" + "+".join(_renderer_name(r) for r in art_networks),
+            UNSEEN_ART
+            + "_"
+            + "+".join(_renderer_name(r) for r in art_networks)
+            + "_"
+            + weights.hexdigest()[:8],
             images,
             1,
             cache,

@@ -23,7 +23,6 @@ the output folder records what was made from what.
 (1, 0, {})
 """
 
-import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -153,7 +152,7 @@ def _check_settings(output_dir, class_networks, copies, size):
             cls: [net.name for net in nets] for cls, nets in class_networks.items()
         },
         "weights_sha256": {
-            net.name: _weights_sha256(net)
+            net.name: net.weights_sha256()
             for nets in class_networks.values()
             for net in nets
         },
@@ -180,11 +179,3 @@ def _check_settings(output_dir, class_networks, copies, size):
             f"{output_dir} holds an expansion made with other settings ({detail}). "
             "Write to a new --output folder, or delete this one to start over."
         )
-
-
-def _weights_sha256(net):
-    """What a network's outputs depend on besides its name: its weights."""
-    digest = hashlib.sha256()
-    for weight in net.get_weights():
-        digest.update(np.ascontiguousarray(weight, "float32").tobytes())
-    return digest.hexdigest()

@@ -38,6 +38,8 @@ TensorShape([2, 67, 67, 3])
 TensorShape([2, 32, 32, 3])
 """
 
+import hashlib
+
 import keras
 import numpy as np
 from keras.src.utils.backend_utils import DynamicBackend
@@ -210,6 +212,15 @@ class TransformerNet(keras.Model):
         # A tf.data pipeline under another Keras backend: the graph is traced
         # once, so the weights are converted once.
         return [b.convert_to_tensor(np.asarray(v.numpy())) for v in self._params]
+
+    def weights_sha256(self):
+        """Hex sha256 of the weights (as float32): tells two networks of one
+        name apart, e.g. a style before and after retraining."""
+        self.build()  # an unbuilt network has no weights yet: its initial ones
+        digest = hashlib.sha256()
+        for weight in self.get_weights():
+            digest.update(np.ascontiguousarray(weight, "float32").tobytes())
+        return digest.hexdigest()
 
     def clone(self, dtype=None, name=None):
         """A copy with the same architecture and weights (its own variables),

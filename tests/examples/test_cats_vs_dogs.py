@@ -130,3 +130,17 @@ def test_both_splits_in_one_call_score_as_each_alone(tmp_path, assets, make_net)
         experiment.test_sets("validation")["clean"],
         experiment.test_sets("test")["clean"],
     )
+
+
+def test_the_unseen_art_cache_follows_the_renderers_weights(tmp_path, make_net):
+    script = load_script()
+    images = np.random.default_rng(0).integers(0, 255, (2, 16, 16, 3), "uint8")
+
+    def unseen_art(seed):
+        sets = script.shifted_sets(images, [make_net("art", seed=seed)], tmp_path)
+        return sets[script.UNSEEN_ART]
+
+    first = unseen_art(1)
+    np.testing.assert_array_equal(unseen_art(1), first)  # from the cache
+    # The same name, other weights (retrained): rendered anew, not the cache.
+    assert not np.array_equal(unseen_art(2), first)

@@ -195,3 +195,15 @@ def test_layer_weights_are_keyed_by_layer_name(make_net):
         keras.ops.convert_to_numpy(weights["res0_b"]["scale"]),
         net.get_weights()[3 * 4 + 1],
     )  # conv_in, down1, down2, res0_a, res0_b
+
+
+def test_weights_sha256_tells_weights_apart_not_names_or_dtypes():
+    net = TransformerNet.from_preset("lite", name="a")
+    same = net.weights_sha256()
+    assert net.clone(name="b").weights_sha256() == same
+    assert net.clone(dtype="mixed_bfloat16").weights_sha256() == same
+    changed = net.clone()
+    weights = changed.get_weights()
+    weights[0] = weights[0] + 1e-3
+    changed.set_weights(weights)
+    assert changed.weights_sha256() != same
