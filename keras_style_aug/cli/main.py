@@ -65,7 +65,7 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         return _command(args.command).run(args) or 0
-    except (ValueError, TypeError, FileNotFoundError, OSError) as e:
+    except (ValueError, TypeError, FloatingPointError, OSError) as e:
         print(f"keras-style-aug {args.command}: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -2,6 +2,7 @@
 and sample sheets at each checkpoint."""
 
 import json
+import math
 import os
 import shutil
 import time
@@ -80,7 +81,9 @@ class SafeBackupAndRestore(keras.callbacks.BackupAndRestore):
     Training stops once the optimizer has taken `steps` steps in all (those
     of the runs before a resume included), also inside an epoch, and resumes
     at the step it stopped: an epoch cut short, by this limit or by
-    `TimeLimit`, is not counted as whole.
+    `TimeLimit`, is not counted as whole. An epoch whose loss is NaN or
+    infinite stops training with a `FloatingPointError` before its
+    checkpoint is written, so the last finite one stays.
     """
 
     def __init__(self, backup_dir, fingerprint, steps):
@@ -151,6 +154,17 @@ class SafeBackupAndRestore(keras.callbacks.BackupAndRestore):
             if self._steps_done >= self.steps
             else self._steps_done // self.params["steps"]
         )
+
+    def on_epoch_end(self, epoch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(float(loss)):
+            raise FloatingPointError(
+                f"Training diverged: the loss was {float(loss)} over the steps "
+                f"up to {self._steps_done}. The checkpoint before them is kept "
+                f"in {self.backup_dir}. Lower the learning rate (or check the "
+                "content images for NaN), then rerun to resume from it."
+            )
+        super().on_epoch_end(epoch, logs)
 
     def on_train_batch_end(self, batch, logs=None):
         super().on_train_batch_end(batch, logs)

@@ -296,6 +296,11 @@ class StyleTrainer:
         else:
             self.learning_rate = float(learning_rate)
             recorded_rate = self.learning_rate
+            if not self.learning_rate > 0:
+                raise ValueError(
+                    "`learning_rate` must be > 0 (the paper's is 1e-3); "
+                    f"received {learning_rate}."
+                )
         self.checkpoint_every = min(int(checkpoint_every), self.steps)
         self.seed = seed
         self.verbose = verbose
@@ -455,6 +460,18 @@ class StyleTrainer:
                     "`content` must be a folder, a non-empty (N, S, S, 3) "
                     "array or a tf.data.Dataset of images; received an array "
                     f"of shape {content.shape}."
+                )
+            if content.shape[1:3] != (size, size):
+                raise ValueError(
+                    f"`content` images are {content.shape[1]}x{content.shape[2]} "
+                    f"but image_size={size}: pass image_size={content.shape[1]} "
+                    "for square images, or resize them (a folder is resized "
+                    "for you)."
+                )
+            if not np.isfinite(content).all():
+                raise ValueError(
+                    "`content` holds NaN or infinite pixel values: pass images "
+                    "in 0..255."
                 )
             batches = ContentBatches(
                 content,

@@ -358,6 +358,30 @@ def test_bad_arguments(tmp_path):
         tiny_trainer(tmp_path, steps=2, content=np.zeros((2, 8, 8)))
     with pytest.raises(ValueError, match="saturation_weight"):
         tiny_trainer(tmp_path, steps=2, saturation_weight=-1.0)
+    with pytest.raises(ValueError, match="`learning_rate` must be > 0"):
+        tiny_trainer(tmp_path, steps=2, learning_rate=-1e-3)
+    # Arrays are used as they are: their size must be the one recorded.
+    with pytest.raises(ValueError, match="16x16 but image_size=32"):
+        tiny_trainer(tmp_path, steps=2, content=CONTENT[:, :16, :16])
+    nan = CONTENT.astype("float32")
+    nan[0, 0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="`content` holds NaN"):
+        tiny_trainer(tmp_path, steps=2, content=nan)
+
+
+def test_a_diverged_run_stops_and_keeps_the_last_finite_checkpoint(tmp_path):
+    tf = pytest.importorskip("tensorflow")
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("tf.data content: the TensorFlow backend")
+    tiny_trainer(tmp_path, steps=2, checkpoint_every=2).fit()
+    kept = (tmp_path / "checkpoint" / "latest.weights.h5").read_bytes()
+    result = (tmp_path / "toy.weights.h5").read_bytes()
+    # NaN pixels from a stream (not checkable up front), trained on further.
+    nan = tf.data.Dataset.from_tensor_slices(np.full((4, 32, 32, 3), np.nan, "float32"))
+    with pytest.raises(FloatingPointError, match="diverged.*loss was nan"):
+        tiny_trainer(tmp_path, steps=4, checkpoint_every=2, content=nan).fit()
+    assert (tmp_path / "checkpoint" / "latest.weights.h5").read_bytes() == kept
+    assert (tmp_path / "toy.weights.h5").read_bytes() == result
 
 
 def test_time_limit_stops_early_and_records_the_steps_done(tmp_path):
