@@ -13,6 +13,7 @@ import keras
 
 from keras_style_aug.classifiers.label_aware import LabelAwareClassifier
 from keras_style_aug.layers.vgg_preprocessing import VGGPreprocessing
+from keras_style_aug.utils.vgg import vgg_conv_base
 
 # The paper's hyper-parameters (section 4.3).
 PAPER_TRAINING = {"learning_rate": 1e-5, "batch_size": 20, "epochs": 30}
@@ -46,6 +47,12 @@ def build_vgg16_classifier(
         learning_rate: Adam learning rate; the model is compiled with binary
             cross-entropy and accuracy.
     """
+    if len(input_shape) != 3 or input_shape[-1] != 3:
+        raise ValueError(
+            "`input_shape` must be (height, width, 3): VGG-16 takes RGB images; "
+            f"received {tuple(input_shape)}. Convert grayscale or RGBA images "
+            "to RGB first."
+        )
     if not 0 <= trainable_blocks <= _BLOCKS:
         raise ValueError(
             f"`trainable_blocks` must be in [0, {_BLOCKS}]; received "
@@ -70,9 +77,7 @@ def build_vgg16_classifier(
     inputs = keras.Input(input_shape, name="images")
     x = augmentation(inputs) if augmentation is not None else inputs
     x = VGGPreprocessing(name="vgg_preprocessing")(x)
-    base = keras.applications.VGG16(
-        include_top=False, weights=weights, input_shape=input_shape
-    )
+    base = vgg_conv_base("vgg16", weights, input_shape)
     # VGG-16 is a chain: fresh copies of its loaded layers sit flat in this
     # model, so Grad-CAM and fine-tuning reach every conv layer by name.
     for layer in base.layers[1:]:

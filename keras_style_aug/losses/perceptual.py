@@ -22,6 +22,7 @@ import numpy as np
 from keras import ops
 
 from keras_style_aug.layers.vgg_preprocessing import caffe_preprocess
+from keras_style_aug.utils.vgg import vgg_conv_base
 
 # Paper name -> Keras name for every VGG-19 convolution.
 VGG19_LAYERS = {
@@ -63,9 +64,7 @@ def build_vgg19_features(layer_names, weights="imagenet"):
             base, or `None` for random weights (tests).
     """
     names = [keras_layer_name(n) for n in layer_names]
-    vgg = keras.applications.VGG19(
-        include_top=False, weights=weights, input_shape=(None, None, 3)
-    )
+    vgg = vgg_conv_base("vgg19", weights, (None, None, 3))
     vgg.trainable = False
     outputs = [vgg.get_layer(n).output for n in names]
     return keras.Model(vgg.input, outputs, name="vgg19_features")

@@ -61,6 +61,17 @@ def test_trainable_blocks_and_paper_defaults():
         build_vgg16_classifier((32, 32, 3), weights=None, trainable_blocks=6)
 
 
+def test_wrong_channels_and_weights_files_that_do_not_fit(assets, tmp_path):
+    with pytest.raises(ValueError, match=r"`input_shape` must be \(height, width, 3\)"):
+        build_vgg16_classifier((32, 32, 4), weights=None)
+    corrupt = tmp_path / "vgg16.weights.h5"
+    corrupt.write_bytes(b"not an HDF5 file")
+    vgg19 = assets / "weights" / "vgg19_imagenet_notop.weights.h5"
+    for path in (corrupt, vgg19):
+        with pytest.raises(ValueError, match="does not hold VGG16 conv weights"):
+            build_vgg16_classifier((32, 32, 3), weights=str(path))
+
+
 def test_model_with_style_augmentation_saves_and_reloads(tmp_path, make_net):
     from keras_style_aug.layers import RandomStyleTransfer
 

@@ -105,6 +105,10 @@ def test_real_vgg19_weights_load_and_feature_only_layers(assets):
     x = np.linspace(0, 255, 32 * 32 * 3).reshape(1, 32, 32, 3).astype("float32")
     outs = model(x - 120.0)
     assert all(np.isfinite(to_np(o)).all() and to_np(o).max() > 0 for o in outs)
+    # VGG-16's file, or a file that is no weights file, names itself.
+    vgg16 = assets / "weights" / "vgg16_imagenet_notop.weights.h5"
+    with pytest.raises(ValueError, match="vgg16_imagenet.* does not hold VGG19"):
+        PerceptualLoss(np.zeros((8, 8, 3)), vgg_weights=str(vgg16))
 
 
 def test_bad_style_image_and_layers():

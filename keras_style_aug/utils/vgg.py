@@ -1,0 +1,38 @@
+"""Keras's ImageNet VGG conv bases, with weights from a file checked: one that
+does not fit (corrupt, or another network's) is an error that names the file
+and says what fits, not a traceback from the loader.
+
+>>> base = vgg_conv_base("vgg16", None, (32, 32, 3))
+>>> base.output.shape
+(None, 1, 1, 512)
+"""
+
+from pathlib import Path
+
+import keras
+
+_BUILDERS = {"vgg16": keras.applications.VGG16, "vgg19": keras.applications.VGG19}
+
+
+def vgg_conv_base(kind, weights, input_shape):
+    """`keras.applications.VGG16` or `VGG19` (`kind`: "vgg16", "vgg19") without
+    its top, with `weights` `"imagenet"` (downloads), a `.weights.h5` path, or
+    `None`."""
+    from_file = weights not in (None, "imagenet") and Path(weights).is_file()
+    base = _BUILDERS[kind](
+        include_top=False,
+        weights=None if from_file else weights,
+        input_shape=input_shape,
+    )
+    if from_file:
+        try:
+            base.load_weights(weights)
+        except (ValueError, OSError) as e:
+            name = kind.upper()
+            raise ValueError(
+                f"The {name} weights file {weights} does not hold {name} conv "
+                f"weights ({str(e).splitlines()[0]}). Pass {name}'s "
+                "`include_top=False` weights file, e.g. $KSA_ASSETS/weights/"
+                f"{kind}_imagenet_notop.weights.h5, or 'imagenet'."
+            ) from None
+    return base
