@@ -1,6 +1,7 @@
 """Keras's ImageNet VGG conv bases, with weights from a file checked: one that
 does not fit (corrupt, or another network's) is an error that names the file
-and says what fits, not a traceback from the loader.
+and says what fits, not a traceback from the loader; a failed ImageNet
+download says how to pass a local copy.
 
 >>> base = vgg_conv_base("vgg16", None, (32, 32, 3))
 >>> base.output.shape
@@ -12,6 +13,7 @@ from pathlib import Path
 import keras
 
 _BUILDERS = {"vgg16": keras.applications.VGG16, "vgg19": keras.applications.VGG19}
+_FLAGS = {"vgg16": "--vgg16-weights", "vgg19": "--vgg-weights"}
 
 
 def vgg_conv_base(kind, weights, input_shape):
@@ -19,16 +21,25 @@ def vgg_conv_base(kind, weights, input_shape):
     its top, with `weights` `"imagenet"` (downloads), a `.weights.h5` path, or
     `None`."""
     from_file = weights not in (None, "imagenet") and Path(weights).is_file()
-    base = _BUILDERS[kind](
-        include_top=False,
-        weights=None if from_file else weights,
-        input_shape=input_shape,
-    )
+    name = kind.upper()
+    try:
+        base = _BUILDERS[kind](
+            include_top=False,
+            weights=None if from_file else weights,
+            input_shape=input_shape,
+        )
+    except Exception as e:  # Keras's download raises a bare Exception
+        if weights != "imagenet" or "fetch failure" not in str(e):
+            raise
+        raise OSError(
+            f"Could not download the ImageNet {name} weights (offline?): {e}. "
+            f"Pass a local copy instead, e.g. $KSA_ASSETS/weights/{kind}_imagenet"
+            f"_notop.weights.h5 ({_FLAGS[kind]} on the command line)."
+        ) from None
     if from_file:
         try:
             base.load_weights(weights)
         except (ValueError, OSError) as e:
-            name = kind.upper()
             raise ValueError(
                 f"The {name} weights file {weights} does not hold {name} conv "
                 f"weights ({str(e).splitlines()[0]}). Pass {name}'s "
