@@ -182,8 +182,9 @@ class RunLog:
     appended as each run ends: the same command rerun after a crash or
     Ctrl-C skips them. ``run_settings.json`` records the settings they were
     made with (all arguments but ``RUN_CHOICE``, plus `extra`, e.g. the
-    weights files' hashes); a rerun into the folder with other settings is
-    refused, naming what differs.
+    weights files' hashes); a rerun with other settings into a folder that
+    holds runs is refused, naming what differs (one that failed before its
+    first run took the new settings).
 
     >>> import argparse, tempfile
     >>> out = Path(tempfile.mkdtemp())
@@ -200,8 +201,21 @@ class RunLog:
         settings = {k: v for k, v in vars(args).items() if k not in RUN_CHOICE}
         settings.update(extra or {})
         settings = json.loads(json.dumps(settings))  # as JSON reads it back
+        self.path = output / "runs.jsonl"
+        self.rows = {}
+        if self.path.exists():
+            for line in self.path.read_text().splitlines():
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError:  # the line a crash cut short
+                    continue
+                self.rows[self._key(row)] = row
+            # Rewritten whole: a cut line would swallow the next one appended.
+            tmp = self.path.with_name(self.path.name + ".tmp")
+            tmp.write_text("".join(json.dumps(r) + "\n" for r in self.rows.values()))
+            os.replace(tmp, self.path)
         recorded = output / "run_settings.json"
-        if recorded.exists():
+        if self.rows and recorded.exists():  # runs tie the folder to settings
             before = json.loads(recorded.read_text())
             differ = sorted(
                 k
@@ -218,21 +232,7 @@ class RunLog:
                     "Rerun with the same settings to resume, or pass another "
                     f"--output (or delete {output}) to start over."
                 )
-        else:
-            recorded.write_text(json.dumps(settings, indent=2) + "\n")
-        self.path = output / "runs.jsonl"
-        self.rows = {}
-        if self.path.exists():
-            for line in self.path.read_text().splitlines():
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError:  # the line a crash cut short
-                    continue
-                self.rows[self._key(row)] = row
-            # Rewritten whole: a cut line would swallow the next one appended.
-            tmp = self.path.with_name(self.path.name + ".tmp")
-            tmp.write_text("".join(json.dumps(r) + "\n" for r in self.rows.values()))
-            os.replace(tmp, self.path)
+        recorded.write_text(json.dumps(settings, indent=2) + "\n")
         self.resumed = bool(self.rows)
 
     @staticmethod
@@ -647,6 +647,11 @@ def prepare(args, output, resume=False):
         data = load_class_folders(args.data_dir, args.image_size, args.limit_per_class)
     else:
         data = load_tfds_cats_vs_dogs(args.image_size, limit=args.tfds_limit)
+    if len(data.class_names) != 2:
+        raise SystemExit(
+            f"The experiment is binary (a sigmoid classifier): it needs two "
+            f"classes, found {data.class_names}."
+        )
     art_networks = [_renderer(spec) for spec in args.unseen_art_styles]
     candidates = [style_registry.load(s) for s in candidate_names(args)]
     if not candidates:

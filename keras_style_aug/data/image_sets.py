@@ -40,7 +40,15 @@ class ImageSet:
             cuts = np.round(bounds * len(index)).astype(int)
             for k, piece in enumerate(np.split(index, cuts[:-1])):
                 parts[k].extend(piece.tolist())
-        return [self.subset(np.sort(p)) for p in parts]
+        if not all(parts):
+            counts = {self.class_names[c]: int(np.sum(self.labels == c)) for c in
+                      np.unique(self.labels)}  # fmt: skip
+            raise ValueError(
+                f"A {':'.join(map(str, ratios))} split of {counts} images per "
+                "class leaves a part empty: add images (a few per class at "
+                "least)."
+            )
+        return [self.subset(np.sort(np.asarray(p, int))) for p in parts]
 
     def per_class(self, count, seed=0):
         """At most `count` images of each class (the small-data setting)."""
@@ -90,7 +98,16 @@ def load_tfds_cats_vs_dogs(size, limit=None, data_dir=None):
     import tensorflow as tf
     import tensorflow_datasets as tfds
 
-    ds = tfds.load("cats_vs_dogs", split="train", as_supervised=True, data_dir=data_dir)
+    try:
+        ds = tfds.load(
+            "cats_vs_dogs", split="train", as_supervised=True, data_dir=data_dir
+        )
+    except Exception as e:  # no network: requests', urllib's or tfds' own
+        raise OSError(
+            f"Could not load TFDS cats_vs_dogs ({type(e).__name__}; offline?). "
+            "Pass a folder of class subfolders instead, e.g. --data-dir "
+            "$KSA_ASSETS/cats_vs_dogs/train."
+        ) from e
     if limit:
         ds = ds.take(limit)
 

@@ -144,3 +144,13 @@ def test_the_unseen_art_cache_follows_the_renderers_weights(tmp_path, make_net):
     np.testing.assert_array_equal(unseen_art(1), first)  # from the cache
     # The same name, other weights (retrained): rendered anew, not the cache.
     assert not np.array_equal(unseen_art(2), first)
+
+
+def test_one_class_is_refused_by_name(tmp_path, assets, toy_styles):
+    cats = tmp_path / "data" / "cat"
+    cats.mkdir(parents=True)
+    for photo in sorted((assets / "cats_vs_dogs" / "train" / "cat").iterdir())[:5]:
+        (cats / photo.name).write_bytes(photo.read_bytes())
+    args = toy_args(tmp_path / "out", toy_styles, "--data-dir", str(cats.parent))
+    with pytest.raises(SystemExit, match=r"needs two classes, found \['cat'\]"):
+        load_script().main(args)

@@ -217,6 +217,10 @@ class _Interrupted(StandIn):
 
 def test_a_rerun_makes_only_the_runs_still_missing(tmp_path, monkeypatch):
     study = ("--variants", "none", "style")
+    # A first try that stopped before its first run (e.g. a wrong data
+    # folder) does not tie the folder to its settings.
+    script = load_script(monkeypatch)
+    script.rx.RunLog(tmp_path, script.parse_args(["--epochs", "99"]))
     with pytest.raises(KeyboardInterrupt):
         run_with_stand_in(tmp_path, monkeypatch, *study, experiment=_Interrupted())
     log = tmp_path / "runs.jsonl"
