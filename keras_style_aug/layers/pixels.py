@@ -45,9 +45,16 @@ def check_labels(labels, images):
             f"dtype {dtype}. Map class names to indices first (e.g. with "
             "keras.layers.StringLookup)."
         )
-    if len(images.shape) != 4:
-        return  # one image: a scalar or a one-hot row
     labels_shape = tuple(getattr(labels, "shape", ()))
+    batched = len(images.shape) == 4
+    if len(labels_shape) > (2 if batched else 1):
+        raise ValueError(
+            f"'labels' of shape {labels_shape} have too many axes: pass "
+            + ("one integer or one one-hot row per image, (N,) or (N, classes)."
+               if batched else "an integer or a one-hot row for one image.")
+        )  # fmt: skip
+    if not batched:
+        return  # one image: a scalar or a one-hot row
     count = labels_shape[0] if labels_shape else 1
     expected = images.shape[0]
     if count is not None and expected is not None and count != expected:

@@ -445,6 +445,7 @@ def test_a_non_finite_pixel_stays_local(make_net):
         (np.array([1]), "one label"),
         (np.array([0, 1, 1]), "one label"),
         (np.array(["cat", "dog"]), "integer class indices"),
+        (np.zeros((2, 3, 2), "int32"), "too many axes"),
     ],
 )
 def test_labels_that_do_not_fit_are_refused(labels, match, make_net):
