@@ -56,11 +56,15 @@ def mixing_weights(net, style, batch_size, b):
 def _named_mix(net, mix):
     """`{name: weight}` -> the normalized `(num_styles,)` weights."""
     unknown = sorted(set(mix) - set(net.style_names))
-    if unknown or sum(mix.values()) <= 0 or min(mix.values()) < 0:
+    if unknown:
         raise ValueError(
-            f"The mix {mix!r} must name styles of {net.name} "
-            f"({list(net.style_names)}) with non-negative weights; "
-            f"unknown: {unknown}."
+            f"The mix {mix!r} names {unknown}, which {net.name} does not hold; "
+            f"its styles: {list(net.style_names)}."
+        )
+    if sum(mix.values()) <= 0 or min(mix.values()) < 0:
+        raise ValueError(
+            f"The mix {mix!r} needs non-negative weights that do not all "
+            "vanish, e.g. {'wave': 0.7, 'udnie': 0.3}."
         )
     total = sum(mix.values())
     return np.array([mix.get(n, 0.0) / total for n in net.style_names], "float32")

@@ -74,6 +74,10 @@ def test_style_argument_errors(multi, x, make_net):
         multi(x, style=3)
     with pytest.raises(ValueError, match="3 columns"):
         multi(x, style=[0.5, 0.5])
+    with pytest.raises(ValueError, match=r"names \['z'\], which abc does not hold"):
+        multi(x, style={"a": 1.0, "z": 1.0})
+    with pytest.raises(ValueError, match="do not all vanish"):
+        multi(x, style={"a": 0.0, "b": 0.0})
     with pytest.raises(ValueError, match="single-style"):
         make_net("one")(x, style=0)
     with pytest.raises(ValueError, match="distinct"):
