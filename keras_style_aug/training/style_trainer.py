@@ -184,7 +184,10 @@ class StyleTrainer:
             network (conditional instance norm) on all of them.
         content: a folder of photos, an `(N, S, S, 3)` array, a
             `tf.data.Dataset` of images (or of dicts with `"image"`), or
-            `"coco"` for TFDS `coco/2017` (downloads).
+            `"coco"` for TFDS `coco/2017` (downloads). Photos in memory are
+            drawn at random, a resumed run drawing others; a dataset is read
+            in its own order (shuffle it first if need be) and a resumed run
+            reads it from its start again.
         name: style (or multi-style network) name; the output file is
             `NAME.weights.h5`.
         network: `"full"`, `"lite"` or a `TransformerNet`.
