@@ -463,8 +463,9 @@ def shifted_sets(images, art_networks, cache):
     if art_networks:
         # Keyed on the renderers' weights too: one retrained under its name
         # renders another test set.
-        nets = [r[0] if isinstance(r, tuple) else r for r in art_networks]
-        weights = hashlib.sha256("".join(n.weights_sha256() for n in nets).encode())
+        weights = hashlib.sha256(
+            "".join(_renderer_net(r).weights_sha256() for r in art_networks).encode()
+        )
         sets[UNSEEN_ART] = cached_shift(
             UNSEEN_ART
             + "_"
@@ -507,7 +508,14 @@ def style_files(args):
     a rerun with a style retrained or updated under its name is not the same
     study."""
     names = [*candidate_names(args), *args.unseen_art_styles]
-    return {name: sha256(resolve(name.partition(":")[0])) for name in names}
+    paths = {name: resolve(name.partition(":")[0]) for name in names}
+    # The shipped single styles all live in paintings6's file: hashed once.
+    digests = {path: sha256(path) for path in set(paths.values())}
+    return {name: digests[path] for name, path in paths.items()}
+
+
+def _renderer_net(renderer):
+    return renderer[0] if isinstance(renderer, tuple) else renderer
 
 
 def _renderer_name(renderer):
@@ -727,7 +735,7 @@ def main(argv=None):
             args.small_epochs,
         ),
     }
-    rows, resumed, table = [], 0, ""
+    rows, resumed = [], 0
     for setting, (train, seeds, epochs) in settings.items():
         for method in args.methods:
             for seed in range(seeds):
@@ -741,6 +749,9 @@ def main(argv=None):
                     log.add(row)
                 resumed += kept
                 rows.append(row)
+                if not kept:  # the tables, as far as the runs go
+                    header = results_header(args, experiment, named, start, resumed)
+                    write_results(rows, output, header)
                 accuracy = row["accuracy"]
                 print(
                     f"{setting:>18} | {method:>20} | seed {seed} | "
@@ -755,9 +766,8 @@ def main(argv=None):
                     + (" | kept from runs.jsonl" if kept else ""),
                     flush=True,
                 )
-                header = results_header(args, experiment, named, start, resumed)
-                table = write_results(rows, output, header)
-    print(table)
+    header = results_header(args, experiment, named, start, resumed)
+    print(write_results(rows, output, header))
     return rows
 
 

@@ -506,17 +506,19 @@ class StyleTrainer:
         model(first)  # BackupAndRestore needs a built model
         build_optimizer(model)
         epochs = math.ceil(self.steps / self.checkpoint_every)
-        checkpoint = str(self.output_dir / "checkpoint")
+        checkpoint = self.output_dir / "checkpoint"
         if isinstance(self.batches, ContentBatches):  # not those trained on before
+            # Read from the checkpoint's metadata before `fit`: Keras fetches
+            # the first batches before the callbacks restore the checkpoint.
             self.batches.resume_after(SafeBackupAndRestore.steps_saved(checkpoint))
-        clock = WallClock(self.output_dir / "checkpoint" / "wall_time.json")
+        clock = WallClock(checkpoint / "wall_time.json")
         history = model.fit(
             self.batches,
             epochs=epochs,
             steps_per_epoch=self.checkpoint_every,
             verbose=self.verbose,
             callbacks=[
-                SafeBackupAndRestore(checkpoint, self.fingerprint(), self.steps),
+                SafeBackupAndRestore(str(checkpoint), self.fingerprint(), self.steps),
                 clock,
                 SampleWriter(self.net, self.samples, self.output_dir / "samples"),
                 *([TimeLimit(self.time_limit_s)] if self.time_limit_s else []),
