@@ -95,11 +95,18 @@ def style_names(networks):
     return [s for n in networks for s in (n.style_names or [n.name])]
 
 
+def variant_style(name, base):
+    """The style settings of a variant: `base` with its overrides."""
+    overrides = VARIANTS[name][1]
+    return dict(
+        base, **{k: v for k, v in overrides.items() if k not in ("styles", "random")}
+    )
+
+
 def variant_run(name, experiment, candidates, mapping):
     """`(method, style settings, class mapping)` of a variant."""
     method, overrides = VARIANTS[name]
-    style = dict(experiment.style)
-    style.update({k: v for k, v in overrides.items() if k not in ("styles", "random")})
+    style = variant_style(name, experiment.style)
     if overrides.get("random"):
         mapping = None
     if "styles" in overrides:
@@ -258,7 +265,14 @@ def main(argv=None):
     start = time.time()
     deadline = None if args.deadline_min is None else start + args.deadline_min * 60
     log = rx.RunLog(output, args, {"style_files": rx.style_files(args)})
-    experiment, candidates, reference, mapping = rx.prepare(args, output, log.resumed)
+    styles_used = [
+        variant_style(n, rx.style_settings(args))
+        for n in args.variants
+        if VARIANTS[n][0] in rx.STYLE_METHODS
+    ]
+    experiment, candidates, reference, mapping = rx.prepare(
+        args, output, log.resumed, styles_used
+    )
     settings = {
         "full": (experiment.train, args.epochs),
         f"small ({args.small_per_class}/class)": (

@@ -547,6 +547,20 @@ def _stylizer(style, networks, seed, mapping=None, rate=None):
     )
 
 
+def check_style_settings(styles_used, candidates):
+    """Builds the augmentation layer of each style settings once: settings it
+    refuses (e.g. a mix with no multi-style network among the candidates)
+    stop the study before any training, not after the reference's."""
+    for style in styles_used:
+        try:
+            _stylizer(style, candidates, seed=0)
+        except ValueError as error:
+            raise SystemExit(
+                f"The style settings {style} (--style-rate, --style-strength, "
+                f"--style-mix) do not fit the candidate styles: {error}"
+            ) from None
+
+
 def _augmentation(method, mapping, networks, seed, style):
     if method == "none":
         return None
@@ -645,12 +659,14 @@ def _plot(summary, path):
     save_figure(fig, path, dpi=100)
 
 
-def prepare(args, output, resume=False):
+def prepare(args, output, resume=False, styles_used=None):
     """Data, test sets, candidate styles, the reference classifier (no
     augmentation, full split, seed 0) and the Grad-CAM choice of styles:
     `(experiment, candidates, reference, mapping)`. With `resume` (a
     `RunLog` holds runs), the choice comes from ``selection.json`` and the
-    reference is not trained (None): its run is kept or made as any other."""
+    reference is not trained (None): its run is kept or made as any other.
+    `styles_used`: the style settings the runs will use (default: the
+    command line's, if a style method runs), checked before any training."""
     if args.data_dir:
         data = load_class_folders(args.data_dir, args.image_size, args.limit_per_class)
     else:
@@ -665,6 +681,10 @@ def prepare(args, output, resume=False):
     if not candidates:
         raise SystemExit("No styles available: train or install some first.")
     check_unseen(art_networks, candidates)
+    if styles_used is None:
+        style_runs = any(m in STYLE_METHODS for m in args.methods)
+        styles_used = [style_settings(args)] if style_runs else []
+    check_style_settings(styles_used, candidates)
     experiment = Experiment(args, data, art_networks, cache=output / "cache")
     chosen = output / "selection.json"
     if resume and chosen.exists():

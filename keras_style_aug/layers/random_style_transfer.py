@@ -13,7 +13,7 @@ from keras_style_aug.layers import pixels
 from keras_style_aug.layers import style_draws as draws
 from keras_style_aug.layers import style_options as opts
 from keras_style_aug.networks import TransformerNet
-from keras_style_aug.networks.runtime import check_min_side
+from keras_style_aug.networks.runtime import check_images
 
 
 @keras.saving.register_keras_serializable(package="keras_style_aug")
@@ -53,8 +53,10 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         preserve_color: keep each image's colours (YIQ chrominance) and take
             only the luminance of the stylized image.
         mix: probability that an image drawn for a style of a multi-style
-            network gets a random mix of its styles instead, in [0, 1].
-        mix_size: number of styles in a random mix (at least 2).
+            network gets a random mix of its styles instead, in [0, 1]; above
+            0, `styles` must hold a multi-style network.
+        mix_size: number of styles in a random mix, from 2 to the number of
+            styles of the largest multi-style network.
         mix_concentration: Dirichlet concentration of a mix's weights; 1 draws
             them uniformly from the simplex, larger values even them out.
         class_styles: dict from class index to a style name, a fixed mix
@@ -119,6 +121,7 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
             raise ValueError("`styles` is empty: pass at least one style.")
         self.networks = [self._network(s) for s in styles]
         self.options = opts.StyleOptions(self.networks, self.class_styles)
+        opts.check_mix_fits(self.networks, self.mix, self.mix_size)
         self.seed = seed
         self.generator = self.backend.random.SeedGenerator(seed)
         self._range_checked = False
@@ -266,7 +269,7 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         selected = selected & (position < slots)
         subset = b.numpy.take(pixels.to_01(b, images, self.value_range), take, axis=0)
         subset = b.numpy.where(b.numpy.isfinite(subset), subset, 0.0)
-        subset = check_min_side(b, subset, "RandomStyleTransfer")
+        subset = check_images(b, subset, "RandomStyleTransfer")
         network = b.numpy.take(
             b.convert_to_tensor(list(self.options.network) + [-1], "int32"),
             b.numpy.where(style_index >= 0, style_index, len(self.options.names)),

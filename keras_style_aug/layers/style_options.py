@@ -51,6 +51,28 @@ def check_mix(mix, mix_size, concentration):
     return float(mix), int(mix_size), float(concentration)
 
 
+def check_mix_fits(networks, mix, mix_size):
+    """A random mix needs a multi-style network of at least `mix_size`
+    styles: without one, `mix` would change nothing, silently."""
+    if mix == 0:
+        return
+    sizes = {net.name: len(net.style_names) for net in networks if net.is_multi_style}
+    if not sizes:
+        raise ValueError(
+            f"`mix={mix}` draws mixes of one multi-style network's styles, but "
+            f"every network in `styles` holds one style "
+            f"({[net.name for net in networks]}). Pass a multi-style network "
+            "such as 'paintings6', or mix=0."
+        )
+    largest = max(sizes, key=sizes.get)
+    if mix_size > sizes[largest]:
+        raise ValueError(
+            f"`mix_size={mix_size}` is more than the {sizes[largest]} styles of "
+            f"{largest!r}, the largest multi-style network in `styles`: pass "
+            f"mix_size <= {sizes[largest]}."
+        )
+
+
 def check_value_range(value_range):
     if (
         not isinstance(value_range, (list, tuple))

@@ -31,11 +31,30 @@ def is_traced(x):
     return isinstance(x, jax.core.Tracer)
 
 
-def check_min_side(b, images, who):
-    """`images`, checked: a clear error for `(N, H, W, C)` images under
-    `MIN_SIDE` pixels; for sizes unknown until run time (a TensorFlow graph:
-    tf.data), an assertion with the same message that the returned images
-    depend on, so it runs before any op that would fail on them."""
+def too_small(height, width):
+    """Why an image of `height` x `width` pixels cannot be stylized, or None
+    (for tools that skip such images and name them)."""
+    if min(height, width) < MIN_SIDE:
+        return (
+            f"too small ({height}x{width} pixels; the style networks need at "
+            f"least {MIN_SIDE}x{MIN_SIDE})"
+        )
+    return None
+
+
+def check_images(b, images, who):
+    """`images`, checked: a clear error for anything but `(N, H, W, 3)`
+    images and for images under `MIN_SIDE` pixels; for sizes unknown until
+    run time (a TensorFlow graph: tf.data), an assertion with the same
+    message that the returned images depend on, so it runs before any op
+    that would fail on them."""
+    shape = tuple(images.shape)  # channels None: a tf.data graph, unchecked
+    if len(shape) != 4 or shape[-1] not in (3, None):
+        raise ValueError(
+            f"{who} takes (N, H, W, 3) RGB images, channels last; received "
+            f"shape {shape}. Give a single image its batch axis (image[None]), "
+            "and convert grayscale or RGBA images to RGB."
+        )
     height, width = b.core.shape(images)[1:3]
     message = (
         f"{who} needs images of at least {MIN_SIDE}x{MIN_SIDE} pixels"

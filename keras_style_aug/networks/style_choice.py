@@ -39,6 +39,9 @@ def mixing_weights(net, style, batch_size, b):
                 f"`style` index {style} is out of range for {net.num_styles} styles."
             )
         style = b.numpy.full((batch_size,), style, "int32")
+    values = _known_values(style)
+    if values is not None:
+        _check_values(net, values, batch_size)
     style = b.convert_to_tensor(style)
     if "int" in keras.backend.standardize_dtype(style.dtype):
         return b.nn.one_hot(style, net.num_styles, dtype="float32")
@@ -51,6 +54,47 @@ def mixing_weights(net, style, batch_size, b):
     if len(style.shape) == 1:
         style = b.numpy.broadcast_to(style[None], (batch_size, net.num_styles))
     return style
+
+
+def _known_values(style):
+    """`style` as a NumPy array when its values are known now (Python,
+    NumPy, an eager tensor; Keras hands `call` NumPy arguments as tensors),
+    else None (a symbolic or traced tensor: a compiled training step)."""
+    try:
+        return np.asarray(keras.ops.convert_to_numpy(style))
+    except (NotImplementedError, ValueError, TypeError):
+        return None
+
+
+def _check_values(net, style, batch_size):
+    """Per-image indices or mixing weights given as values: a wrong count, an
+    index out of range or a negative weight would otherwise render a wrong
+    mix (an index out of range: all-zero weights), silently."""
+    rows = batch_size if isinstance(batch_size, int) else None
+    if np.issubdtype(style.dtype, np.integer):
+        if style.ndim != 1 or rows not in (None, len(style)):
+            raise ValueError(
+                f"Per-image style indices need one index per image, shape "
+                f"({rows},); received shape {style.shape}."
+            )
+        if style.size and not 0 <= style.min() <= style.max() < net.num_styles:
+            raise ValueError(
+                f"`style` indices {sorted(set(style.tolist()))} go out of range "
+                f"for {net.num_styles} styles (0..{net.num_styles - 1})."
+            )
+        return
+    if style.ndim == 2 and rows not in (None, len(style)):
+        raise ValueError(
+            f"Per-image mixing weights need one row per image, {rows}; "
+            f"received shape {style.shape}."
+        )
+    if style.shape[-1:] == (net.num_styles,) and not (
+        np.isfinite(style).all() and (style >= 0).all() and (style.sum(-1) > 0).all()
+    ):
+        raise ValueError(
+            "Mixing weights must be finite and non-negative, with a positive "
+            f"sum per image; received {style.tolist()}."
+        )
 
 
 def _named_mix(net, mix):

@@ -46,7 +46,7 @@ from keras.src.utils.backend_utils import DynamicBackend
 
 from keras_style_aug.networks import architecture
 from keras_style_aug.networks import style_choice
-from keras_style_aug.networks.runtime import check_min_side
+from keras_style_aug.networks.runtime import check_images
 from keras_style_aug.networks.runtime import is_traced
 from keras_style_aug.networks.runtime import jitted
 from keras_style_aug.networks.runtime import pad_to_multiple_of_4
@@ -427,7 +427,7 @@ class TransformerNet(keras.Model):
                 f"{self.name} holds {self.num_styles} styles: pass "
                 "`style_weights` (see TransformerNet.style_weights)."
             )
-        images = check_min_side(b, images, "TransformerNet")
+        images = check_images(b, images, "TransformerNet")
         values = self._param_values(b)
         outputs = (with_pre_tanh, with_upsampling_norms)
         if b.name == "jax" and not is_traced(images):

@@ -154,3 +154,26 @@ def test_one_class_is_refused_by_name(tmp_path, assets, toy_styles):
     args = toy_args(tmp_path / "out", toy_styles, "--data-dir", str(cats.parent))
     with pytest.raises(SystemExit, match=r"needs two classes, found \['cat'\]"):
         load_script().main(args)
+
+
+@pytest.mark.parametrize(
+    "extra, match",
+    [
+        (["--style-mix", "0.5"], "every network in `styles` holds one style"),
+        (["--style-strength", "0.9", "0.1"], "`strength` must be"),
+    ],
+)
+def test_style_settings_the_layer_refuses_stop_before_training(
+    tmp_path, assets, toy_styles, monkeypatch, extra, match
+):
+    script = load_script()
+
+    def fit(*args, **kwargs):
+        raise AssertionError("trained before the style settings were checked")
+
+    monkeypatch.setattr(script.Experiment, "fit", fit)
+    data = str(assets / "cats_vs_dogs" / "train")
+    args = toy_args(tmp_path / "out", toy_styles, "--data-dir", data,
+                    "--limit-per-class", "5", *extra)  # fmt: skip
+    with pytest.raises(SystemExit, match=match):
+        script.main(args)

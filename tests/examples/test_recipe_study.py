@@ -78,7 +78,7 @@ def run_with_stand_in(tmp_path, monkeypatch, *extra, experiment=None):
     experiment = experiment or StandIn()
     net = SimpleNamespace(style_names=["wave", "udnie"], name="p")
 
-    def prepare(args, output, resume=False):
+    def prepare(args, output, resume=False, styles_used=None):
         # As run_experiment.prepare: resuming, the reference is not trained.
         reference = None if resume else "reference"
         return experiment, [net], reference, {0: "wave", 1: "udnie"}

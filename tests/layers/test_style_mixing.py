@@ -74,6 +74,12 @@ def test_mix_errors(multi, make_net):
         RandomStyleTransfer(styles=[multi], mix=1.5)
     with pytest.raises(ValueError, match="`mix_size`"):
         RandomStyleTransfer(styles=[multi], mix=0.5, mix_size=1)
+    # Mixes that could not be drawn as asked are refused, not capped or dropped.
+    with pytest.raises(ValueError, match=r"more than the 3 styles of 'abc'"):
+        RandomStyleTransfer(styles=[multi, make_net("d")], mix=0.5, mix_size=4)
+    with pytest.raises(ValueError, match=r"holds one style \(\['d'\]\)"):
+        RandomStyleTransfer(styles=[make_net("d")], mix=0.5)
+    RandomStyleTransfer(styles=[make_net("d")], mix=0.0)  # no mix, no multi-style
     with pytest.raises(ValueError, match="one multi-style network"):
         RandomStyleTransfer(
             styles=[multi, make_net("d")], class_styles={0: {"a": 0.5, "d": 0.5}}

@@ -74,6 +74,18 @@ def test_style_argument_errors(multi, x, make_net):
         multi(x, style=3)
     with pytest.raises(ValueError, match="3 columns"):
         multi(x, style=[0.5, 0.5])
+    # Values that rendered a wrong mix silently: an index out of range (all
+    # zero weights), indices that do not match the batch, negative weights.
+    with pytest.raises(ValueError, match=r"indices \[0, 3\] go out of range"):
+        multi(x, style=[0, 3])
+    with pytest.raises(ValueError, match=r"one index per image, shape \(2,\)"):
+        multi(x, style=[0, 1, 2])
+    with pytest.raises(ValueError, match="one row per image, 2"):
+        multi(x, style=np.full((3, 3), 1 / 3))
+    with pytest.raises(ValueError, match="finite and non-negative"):
+        multi(x, style=[1.5, -0.5, 0.0])
+    with pytest.raises(ValueError, match="finite and non-negative"):
+        multi(x, style=[[0.0, 0.0, 0.0], [1.0, 0.0, 0.0]])
     with pytest.raises(ValueError, match=r"names \['z'\], which abc does not hold"):
         multi(x, style={"a": 1.0, "z": 1.0})
     with pytest.raises(ValueError, match="do not all vanish"):

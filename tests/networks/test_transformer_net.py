@@ -1,3 +1,5 @@
+import re
+
 import h5py
 import keras
 import numpy as np
@@ -92,6 +94,16 @@ def test_too_small_image_is_a_clear_error():
     net = TransformerNet.from_preset("lite")
     with pytest.raises(ValueError, match="at least 8x8"):
         net(np.zeros((1, 5, 40, 3), "float32"))
+
+
+@pytest.mark.parametrize("shape", [(1, 16, 16, 4), (16, 16, 3)])
+def test_images_that_are_not_a_batch_of_rgb_are_a_clear_error(shape):
+    # RGBA failed inside the backend's convolution; one image without its
+    # batch axis as well.
+    net = TransformerNet.from_preset("lite")
+    expected = rf"\(N, H, W, 3\) RGB .* shape {re.escape(str(shape))}"
+    with pytest.raises(ValueError, match=expected):
+        net(np.zeros(shape, "float32"))
 
 
 def test_bad_constructor_arguments():
