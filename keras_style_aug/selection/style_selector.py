@@ -78,9 +78,24 @@ class GradCamStyleSelector:
                 "single-style networks or the multi-style network holding "
                 "the same styles, not both."
             )
+        if not 0 < threshold < 1:
+            raise ValueError(
+                "`threshold` is the heatmap level (heatmaps span 0..1) that "
+                f"counts as covered: pass a number in (0, 1), e.g. 0.5. "
+                f"Received: threshold={threshold!r}"
+            )
+        if (
+            isinstance(batch_size, bool)
+            or not isinstance(batch_size, int)
+            or batch_size < 1
+        ):
+            raise ValueError(
+                "`batch_size` must be a whole number >= 1. "
+                f"Received: batch_size={batch_size!r}"
+            )
         self.layer_name = layer_name
         self.threshold = float(threshold)
-        self.batch_size = int(batch_size)
+        self.batch_size = batch_size
         self.table = None
         self._examples = {}
 
@@ -112,7 +127,8 @@ class GradCamStyleSelector:
 
         Args:
             images: `(N, H, W, 3)` images in 0..255.
-            labels: `(N,)` integer class labels.
+            labels: `(N,)` integer class labels (or one-hot rows), classes
+                of the classifier's output.
             progress: show a progress bar over the pairs.
         Returns:
             a list of dicts with `class`, `style`, `coverage`, `iou`,
@@ -120,12 +136,9 @@ class GradCamStyleSelector:
             baseline's coverage.
         """
         images = np.asarray(images, "float32")
-        labels = np.asarray(labels).astype(int).reshape(-1)
-        if len(images) == 0 or len(images) != len(labels):
-            raise ValueError(
-                "evaluate() needs a non-empty batch of images and one label "
-                f"per image; received {len(images)} images, {len(labels)} labels."
-            )
+        if len(images) == 0:
+            raise ValueError("evaluate() needs a non-empty batch of images.")
+        labels = self._class_labels(labels, len(images), images[:1])
         rows = []
         classes = sorted(set(labels.tolist()))
         bar = tqdm(
@@ -175,10 +188,48 @@ class GradCamStyleSelector:
         self.table = rows
         return rows
 
+    def _class_labels(self, labels, count, probe):
+        """`(N,)` int classes, checked against the classifier's output (run
+        on `probe`): a label it has no output for would be scored as another
+        class (sigmoid) or read out of range (softmax), silently."""
+        labels = np.asarray(labels)
+        if labels.ndim == 2 and labels.shape[1] > 1:  # one-hot
+            labels = labels.argmax(axis=1)
+        labels = labels.reshape(len(labels), -1)
+        if labels.shape != (count, 1):
+            raise ValueError(
+                f"evaluate() needs one label per image: received labels of "
+                f"shape {labels.shape} for {count} images."
+            )
+        labels = labels[:, 0]
+        if not np.array_equal(labels, np.round(labels)):
+            raise ValueError(
+                "`labels` must be integer class indices (or one-hot rows); "
+                f"received values such as {labels[labels != np.round(labels)][:3]}."
+            )
+        outputs = np.shape(self.classifier(probe, training=False))[-1]
+        classes = 2 if outputs == 1 else outputs
+        if labels.min() < 0 or labels.max() >= classes:
+            raise ValueError(
+                f"`labels` hold classes {sorted(set(labels.astype(int).tolist()))}, "
+                f"but the classifier scores {classes} classes (0..{classes - 1})."
+            )
+        return labels.astype(int)
+
     def select(self, criterion="score", per_class=1):
         """`{class: style}` (or `{class: [styles]}` when `per_class` > 1)."""
         if self.table is None:
             raise ValueError("Call evaluate(images, labels) before select().")
+        if (
+            isinstance(per_class, bool)
+            or not isinstance(per_class, int)
+            or not (1 <= per_class <= len(self.candidates))
+        ):
+            raise ValueError(
+                f"`per_class` must be a whole number from 1 to the "
+                f"{len(self.candidates)} candidate styles. Received: "
+                f"per_class={per_class!r}"
+            )
         if criterion not in CRITERIA:
             raise ValueError(
                 f"`criterion` must be one of {CRITERIA}; received {criterion!r}."

@@ -52,6 +52,27 @@ def test_selector_errors(make_net):
     selector.evaluate(np.ones((2, 32, 32, 3)), [0, 1])
     with pytest.raises(ValueError, match="criterion"):
         selector.select(criterion="beauty")
+    with pytest.raises(ValueError, match=r"`per_class` must be .* from 1 to the 1"):
+        selector.select(per_class=2)
+    with pytest.raises(ValueError, match="`threshold`"):
+        GradCamStyleSelector(classifier, [make_net("a")], threshold=50)
+    with pytest.raises(ValueError, match="`batch_size`"):
+        GradCamStyleSelector(classifier, [make_net("a")], batch_size=0)
+
+
+def test_labels_are_checked_against_the_classifiers_classes(make_net):
+    # A sigmoid classifier scores classes 0 and 1: a label 2 was scored as
+    # class 0, and a label 0.6 truncated to 0, silently.
+    selector = GradCamStyleSelector(quadrant_model("top_left"), [make_net("a")])
+    images = np.random.default_rng(3).uniform(0, 100, (4, 32, 32, 3))
+    with pytest.raises(ValueError, match=r"classes \[0, 2\], but the classifier"):
+        selector.evaluate(images, [0, 0, 2, 2], progress=False)
+    with pytest.raises(ValueError, match="integer class indices"):
+        selector.evaluate(images, [0, 0.6, 1, 1], progress=False)
+    # One-hot rows, as RandomStyleTransfer takes them, are their classes.
+    table = selector.evaluate(images, [0, 0, 1, 1], progress=False)
+    one_hot = selector.evaluate(images, np.eye(2)[[0, 0, 1, 1]], progress=False)
+    assert one_hot == table
 
 
 def test_each_style_of_a_multi_style_network_is_a_candidate(multi, make_net):
