@@ -48,6 +48,7 @@ of paintings, `{"a": style, "b": other}`, trains one multi-style network):
 import hashlib
 import json
 import math
+import numbers
 from pathlib import Path
 
 import keras
@@ -58,6 +59,7 @@ from keras_style_aug.losses.perceptual import total_variation
 from keras_style_aug.losses.saturation import tanh_saturation
 from keras_style_aug.losses.spikes import norm_spikes
 from keras_style_aug.networks import TransformerNet
+from keras_style_aug.networks.runtime import MIN_SIDE
 from keras_style_aug.networks.weights_io import save_weights_float16
 from keras_style_aug.styles.registry import sha256
 from keras_style_aug.training.callbacks import SafeBackupAndRestore
@@ -288,6 +290,16 @@ class StyleTrainer:
                 "`steps`, `batch_size` and `checkpoint_every` must be >= 1; "
                 f"received {steps}, {batch_size}, {checkpoint_every}."
             )
+        if (
+            isinstance(image_size, bool)
+            or not isinstance(image_size, numbers.Integral)
+            or (image_size < MIN_SIDE)
+        ):
+            raise ValueError(
+                f"`image_size` must be a whole number >= {MIN_SIDE} (the network "
+                f"and VGG-19's pooling need {MIN_SIDE}x{MIN_SIDE} crops; the "
+                f"paper's is 256). Received: image_size={image_size!r}"
+            )
         self.name = name
         self.image_size = int(image_size)
         self.batch_size = int(batch_size)
@@ -452,7 +464,13 @@ class StyleTrainer:
             batches = tf_dataset_batches(
                 content, size, self.batch_size, num_styles, self.seed
             )
-            first = next(iter(batches.take(1)))[1]
+            first = next(iter(batches.take(1)), None)
+            if first is None:
+                raise ValueError(
+                    "`content` is an empty tf.data.Dataset: pass one that "
+                    "yields images (or dicts with an 'image')."
+                )
+            first = first[1]
             samples = np.asarray(first)[:4]
         else:
             if isinstance(content, (str, Path)):

@@ -26,12 +26,12 @@ def tiny_trainer(tmp_path, steps, style=STYLE, normalization="instance", **kwarg
         normalization=normalization,
     )
     kwargs.setdefault("checkpoint_every", steps)
+    kwargs.setdefault("image_size", 32)
     return StyleTrainer(
         style,
         kwargs.pop("content", CONTENT),
         name="toy",
         network=net,
-        image_size=32,
         batch_size=2,
         steps=steps,
         vgg_weights=None,
@@ -360,6 +360,9 @@ def test_bad_arguments(tmp_path):
         tiny_trainer(tmp_path, steps=2, saturation_weight=-1.0)
     with pytest.raises(ValueError, match="`learning_rate` must be > 0"):
         tiny_trainer(tmp_path, steps=2, learning_rate=-1e-3)
+    # Under 8 pixels VGG-19's pooling failed inside Keras (MaxPooling2D).
+    with pytest.raises(ValueError, match=r"`image_size` must be a whole number >= 8"):
+        tiny_trainer(tmp_path, steps=2, image_size=4)
     # Arrays are used as they are: their size must be the one recorded.
     with pytest.raises(ValueError, match="16x16 but image_size=32"):
         tiny_trainer(tmp_path, steps=2, content=CONTENT[:, :16, :16])
@@ -367,6 +370,15 @@ def test_bad_arguments(tmp_path):
     nan[0, 0, 0, 0] = np.nan
     with pytest.raises(ValueError, match="`content` holds NaN"):
         tiny_trainer(tmp_path, steps=2, content=nan)
+
+
+def test_an_empty_dataset_is_refused_by_name(tmp_path):
+    tf = pytest.importorskip("tensorflow")
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("tf.data content: the TensorFlow backend")
+    empty = tf.data.Dataset.from_tensor_slices(np.zeros((0, 32, 32, 3), "float32"))
+    with pytest.raises(ValueError, match="`content` is an empty tf.data.Dataset"):
+        tiny_trainer(tmp_path, steps=2, content=empty)  # was a bare StopIteration
 
 
 def test_a_diverged_run_stops_and_keeps_the_last_finite_checkpoint(tmp_path):
