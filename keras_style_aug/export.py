@@ -10,6 +10,8 @@ TensorFlow SavedModel or ONNX and checked by reloading.
 True
 """
 
+from pathlib import Path
+
 import keras
 import numpy as np
 from keras import ops
@@ -110,6 +112,11 @@ def export_stylizer(
     """
     if format not in FORMATS:
         raise ValueError(f"`format` must be one of {FORMATS}; received {format!r}.")
+    # Checked first: an ONNX export would replace any file at `path`.
+    if format == "onnx" and Path(path).suffix != ".onnx":
+        raise ValueError(f"An ONNX export is a .onnx file; received path {path}.")
+    if format == "tf_saved_model" and Path(path).is_file():
+        raise ValueError(f"A SavedModel is a folder, but {path} is a file.")
     if isinstance(style, str) and not style.endswith(".h5"):
         from keras_style_aug import styles
 

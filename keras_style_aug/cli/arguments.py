@@ -2,16 +2,35 @@
 spellings stay as aliases for one release)."""
 
 import argparse
+from pathlib import Path
 
 
-def positive_int(text):
+def positive_int(text, minimum=1, why=""):
     try:
         value = int(text)
     except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+        value = minimum - 1
+    if value < minimum:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number >= {minimum}{why}, got {text!r}"
+        )
     return value
+
+
+def image_side(text):
+    """A side the style networks can take: at least `MIN_SIDE` pixels."""
+    from keras_style_aug.networks.runtime import MIN_SIDE
+
+    return positive_int(
+        text, MIN_SIDE, f" (the style networks need {MIN_SIDE}x{MIN_SIDE} pixels)"
+    )
+
+
+def folder(text):
+    """A folder to write into, created if missing; a file there is refused."""
+    if Path(text).exists() and not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a file; pass a folder")
+    return text
 
 
 def add_styles(parser, required=False, default_help="", one=False):
@@ -37,7 +56,7 @@ def add_resize(parser, default=None):
         "--resize",
         "--size",
         dest="resize",
-        type=positive_int,
+        type=image_side,
         default=default,
         metavar="SIDE",
         help="resize images so their shorter side is SIDE pixels"

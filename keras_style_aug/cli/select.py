@@ -54,6 +54,7 @@ def add_arguments(parser):
 def run(args):
     import keras
 
+    import keras_style_aug.classifiers  # noqa: F401  (its layers, for load_model)
     from keras_style_aug import styles
     from keras_style_aug.data import load_class_folders
     from keras_style_aug.selection import GradCamStyleSelector

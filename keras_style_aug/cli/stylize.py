@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from keras_style_aug.cli.arguments import add_resize
 from keras_style_aug.cli.arguments import add_styles
+from keras_style_aug.cli.arguments import folder
 from keras_style_aug.utils.images import image_files as list_images
 from keras_style_aug.utils.images import load_image
 from keras_style_aug.utils.images import output_stems
@@ -21,7 +22,7 @@ from keras_style_aug.utils.images import save_image
 
 def add_arguments(parser):
     parser.add_argument("inputs", nargs="+", help="image files or folders")
-    parser.add_argument("--output", required=True, help="output folder")
+    parser.add_argument("--output", type=folder, required=True, help="output folder")
     add_styles(parser, required=True)
     parser.add_argument(
         "--strength",
@@ -52,6 +53,7 @@ def image_files(inputs):
 
 def run(args):
     from keras_style_aug.cli.style_specs import stylizers
+    from keras_style_aug.networks.runtime import too_small
 
     files = image_files(args.inputs)
     stems = output_stems(files)
@@ -67,14 +69,13 @@ def run(args):
         if image is None:
             skipped[path] = "unreadable (not an image, corrupt, or too large)"
             continue
-        try:
-            outputs = {
-                name: np.asarray(layer(image[None].astype("float32")))[0]
-                for name, layer in layers.items()
-            }
-        except ValueError as e:  # e.g. smaller than the network's 8x8
-            skipped[path] = str(e)
+        if too_small(*image.shape[:2]):
+            skipped[path] = too_small(*image.shape[:2])
             continue
+        outputs = {
+            name: np.asarray(layer(image[None].astype("float32")))[0]
+            for name, layer in layers.items()
+        }
         for name, stylized in outputs.items():
             save_image(stylized, out / f"{stems[path]}_{name}.png")
     written = (len(files) - len(skipped)) * len(layers)

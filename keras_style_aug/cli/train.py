@@ -1,6 +1,8 @@
 """Train a style network for one painting (checkpoints; rerun to resume)."""
 
 from keras_style_aug.cli.arguments import add_preset
+from keras_style_aug.cli.arguments import folder
+from keras_style_aug.cli.arguments import image_side
 from keras_style_aug.cli.arguments import positive_int
 
 
@@ -11,7 +13,10 @@ def add_arguments(parser):
     )
     parser.add_argument("--name", required=True, help="style name")
     parser.add_argument(
-        "--output", default=None, help="output folder (default runs/NAME)"
+        "--output",
+        type=folder,
+        default=None,
+        help="output folder (default runs/NAME)",
     )
     add_preset(parser)
     parser.add_argument(
@@ -26,7 +31,7 @@ def add_arguments(parser):
     )
     parser.add_argument(
         "--image-size",
-        type=positive_int,
+        type=image_side,
         default=256,
         help="side of the square training crops",
     )

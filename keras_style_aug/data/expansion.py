@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from keras_style_aug.networks.runtime import too_small
 from keras_style_aug.utils.images import image_files
 from keras_style_aug.utils.images import load_image
 from keras_style_aug.utils.images import output_stems
@@ -115,15 +116,13 @@ def expand_folder(
                     )
                     bar.update(len(by_source[source]))
                     continue
+                if too_small(*image.shape[:2]):
+                    summary["unreadable"][str(source)] = too_small(*image.shape[:2])
+                    bar.update(len(by_source[source]))
+                    continue
                 batch = image[None].astype("float32")
                 for _, cls, net, k, out in by_source[source]:
-                    try:
-                        stylized = np.asarray(net(batch))[0]
-                    except ValueError as e:  # e.g. under the network's 8x8
-                        summary["unreadable"][str(source)] = str(e)
-                        bar.update(1)
-                        continue
-                    save_image(stylized, out)
+                    save_image(np.asarray(net(batch))[0], out)
                     manifest.write(
                         json.dumps(
                             {

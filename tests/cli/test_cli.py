@@ -1,6 +1,7 @@
 import json
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from keras_style_aug.cli.main import main
@@ -103,8 +104,10 @@ def test_errors_are_one_line_not_tracebacks(tmp_path, capsys):
     assert "error:" in err and "Traceback" not in err
 
 
-def test_select_writes_mapping_and_figure(tmp_path, make_net, capsys):
+def test_select_writes_mapping_and_figure(tmp_path, make_net):
     import json
+    import subprocess
+    import sys
 
     from keras_style_aug.classifiers import build_vgg16_classifier
 
@@ -122,8 +125,13 @@ def test_select_writes_mapping_and_figure(tmp_path, make_net, capsys):
         make_net(name).save_weights(tmp_path / f"{name}.weights.h5")
         styles.append(str(tmp_path / f"{name}.weights.h5"))
     out = tmp_path / "sel.json"
-    code = main(
+    # In a process of its own, as a user runs it: this one has imported the
+    # package's layers already, which load_model needs.
+    result = subprocess.run(
         [
+            sys.executable,
+            "-m",
+            "keras_style_aug.cli.main",
             "select",
             "--classifier",
             str(tmp_path / "clf.keras"),
@@ -135,15 +143,17 @@ def test_select_writes_mapping_and_figure(tmp_path, make_net, capsys):
             str(out),
             "--plot",
             str(tmp_path / "fig8.png"),
-        ]
+        ],
+        capture_output=True,
+        text=True,
     )
-    assert code == 0
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "cat (class 0):" in result.stdout
     result = json.loads(out.read_text())
     assert set(result["class_styles"]) == {"0", "1"}
     assert set(result["class_styles"].values()) <= {"a", "b"}
     assert result["class_names"] == ["cat", "dog"]
     assert (tmp_path / "fig8.png").is_file()
-    assert "cat (class 0):" in capsys.readouterr().out
 
 
 def write_image(path, array):
@@ -196,7 +206,9 @@ def test_stylize_skips_and_names_tiny_and_oversized_images(
     assert code == 0
     assert [p.name for p in out.iterdir()] == ["ok_mine.png"]
     text = capsys.readouterr().out
-    assert "tiny.png: " in text and "at least 8x8" in text
+    assert (
+        "tiny.png: too small (4x4 pixels; the style networks need at least 8x8)" in text
+    )
     assert "bomb.png: unreadable" in text
 
 
@@ -212,9 +224,8 @@ def test_sixteen_bit_images_are_scaled_not_clipped(tmp_path):
     np.testing.assert_allclose(image[..., 0], np.round(ramp / 65535 * 255), atol=1)
 
 
-def test_bad_numbers_are_refused_by_the_parser(tmp_path, capsys):
-    import pytest
-
+@pytest.mark.parametrize("size", ["-5", "4"])  # 4: every image under 8x8
+def test_bad_numbers_are_refused_by_the_parser(tmp_path, capsys, size):
     with pytest.raises(SystemExit) as exit_info:
         main(
             [
@@ -225,11 +236,12 @@ def test_bad_numbers_are_refused_by_the_parser(tmp_path, capsys):
                 "--styles",
                 "x",
                 "--size",
-                "-5",
+                size,
             ]
         )
     assert exit_info.value.code == 2
-    assert "--resize/--size: expected a whole number >= 1" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--resize/--size: expected a whole number >= 8 (the style networks" in err
 
 
 def test_version_and_a_quick_help_that_imports_no_keras():
@@ -313,3 +325,21 @@ def test_train_writes_a_network_that_loads_with_its_settings(tmp_path, assets):
     assert entry["spike_weight"] == 1e5 and "spikes" in entry["final_losses"]
     net = registry.load(out / "mine.weights.h5")
     assert net.filters == (16, 32, 64)  # the lite preset
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["stylize", "in", "--styles", "x"],
+        ["expand", "--input", "in", "--styles", "x"],
+        ["train", "--style-image", "x.jpg", "--content", "in"],
+    ],
+)
+def test_an_output_folder_that_is_a_file_is_refused_first(tmp_path, capsys, command):
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"a user's file")
+    with pytest.raises(SystemExit) as exit_info:
+        main([*command, "--output", str(photo)])
+    assert exit_info.value.code == 2
+    assert f"--output: {photo} is a file; pass a folder" in capsys.readouterr().err
+    assert photo.read_bytes() == b"a user's file"

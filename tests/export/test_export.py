@@ -32,6 +32,19 @@ def test_onnx_round_trip_from_a_layer(tmp_path, make_net):
     assert error < 1e-2
 
 
+@pytest.mark.parametrize(
+    "format, match", [("onnx", "is a .onnx file"), ("tf_saved_model", "is a file")]
+)
+def test_an_output_that_is_no_such_export_is_refused_and_kept(
+    tmp_path, make_net, format, match
+):
+    photo = tmp_path / "photo.jpg"  # an ONNX export replaced it
+    photo.write_bytes(b"a user's file")
+    with pytest.raises(ValueError, match=match):
+        export_stylizer(make_net("a"), photo, format=format, check_size=16)
+    assert photo.read_bytes() == b"a user's file"
+
+
 def test_export_cli(tmp_path, make_net, capsys):
     path = tmp_path / "a.weights.h5"
     make_net("a").save_weights(path)

@@ -1,6 +1,9 @@
 """Contract tests of RandomStyleTransfer. Also run under JAX by
 test_backends.py (everything not marked `tf_only`)."""
 
+import subprocess
+import sys
+
 import keras
 import numpy as np
 import pytest
@@ -177,6 +180,16 @@ def test_keras_save_and_reload_keeps_weights(tmp_path, images, make_net):
         to_np(layer.transform_images(images, t)),
         atol=1e-4,
     )
+    # In a fresh process, as the README says: import the package's layers.
+    code = (
+        "import keras, keras_style_aug.classifiers\n"
+        f"print(keras.saving.load_model({str(path)!r}).layers[-1].style_names)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "['a', 'b']"
 
 
 def test_config_round_trip(make_net):
