@@ -69,8 +69,8 @@ def run(args):
         if image is None:
             skipped[path] = "unreadable (not an image, corrupt, or too large)"
             continue
-        if too_small(*image.shape[:2]):
-            skipped[path] = too_small(*image.shape[:2])
+        if reason := too_small(*image.shape[:2]):
+            skipped[path] = reason
             continue
         outputs = {
             name: np.asarray(layer(image[None].astype("float32")))[0]

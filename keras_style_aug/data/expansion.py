@@ -116,8 +116,8 @@ def expand_folder(
                     )
                     bar.update(len(by_source[source]))
                     continue
-                if too_small(*image.shape[:2]):
-                    summary["unreadable"][str(source)] = too_small(*image.shape[:2])
+                if reason := too_small(*image.shape[:2]):
+                    summary["unreadable"][str(source)] = reason
                     bar.update(len(by_source[source]))
                     continue
                 batch = image[None].astype("float32")

@@ -35,18 +35,21 @@ class ImageSet:
         rng = np.random.default_rng(seed)
         parts = [[] for _ in ratios]
         bounds = np.cumsum(ratios) / np.sum(ratios)
+        whole = True  # every class in every part: a test part without a
+        # class would score the others alone, silently
         for cls in np.unique(self.labels):
             index = rng.permutation(np.flatnonzero(self.labels == cls))
             cuts = np.round(bounds * len(index)).astype(int)
             for k, piece in enumerate(np.split(index, cuts[:-1])):
                 parts[k].extend(piece.tolist())
-        if not all(parts):
+                whole = whole and len(piece) > 0
+        if not whole:
             counts = {self.class_names[c]: int(np.sum(self.labels == c)) for c in
                       np.unique(self.labels)}  # fmt: skip
             raise ValueError(
                 f"A {':'.join(map(str, ratios))} split of {counts} images per "
-                "class leaves a part empty: add images (a few per class at "
-                "least)."
+                "class leaves a class out of a part: add images (5 per class "
+                "at least for 6:2:2)."
             )
         return [self.subset(np.sort(np.asarray(p, int))) for p in parts]
 

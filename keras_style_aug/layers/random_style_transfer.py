@@ -259,6 +259,7 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         )
         if isinstance(n, int) and n == 0:
             return images
+        self._check_fits(transformation, n)
         style_index = transformation["style_index"]
         selected = style_index >= 0
         # The selected images first: `take` gathers the `slots` images that
@@ -299,6 +300,19 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         if self.data_format == "channels_first":
             outputs = b.numpy.transpose(outputs, (0, 3, 1, 2))
         return outputs
+
+    def _check_fits(self, transformation, n):
+        """A replayed transformation must be this layer's, for this batch
+        (else it failed inside the backend on mismatched shapes)."""
+        drawn = tuple(transformation["style_weights"].shape)
+        expected = (n, len(self.options.names))
+        if all(isinstance(d, int) for d in drawn + expected) and drawn != expected:
+            raise ValueError(
+                f"The transformation was drawn for {drawn[0]} images and "
+                f"{drawn[1]} style options; this layer has {expected[1]} "
+                f"options and the images are a batch of {n}. Draw it with "
+                "this layer's get_random_transformation(images)."
+            )
 
     def _run_network(self, b, i, subset, weights, network, slots):
         """Network `i` on its window of the `slots` gathered images: those

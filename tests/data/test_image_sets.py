@@ -20,8 +20,12 @@ def test_the_split_is_stratified_and_disjoint():
 
 
 def test_too_few_images_for_a_split_is_a_clear_error():
-    with pytest.raises(ValueError, match=r"split of \{'cat': 2, 'dog': 1\}.*empty"):
+    with pytest.raises(ValueError, match=r"split of \{'cat': 2, 'dog': 1\}.*out of"):
         image_set([0, 0, 1]).split((6, 2, 2))
+    # No part is empty, but the test part held no dog: scored on cats alone.
+    with pytest.raises(ValueError, match=r"\{'cat': 10, 'dog': 2\}.*a class out of"):
+        image_set([0] * 10 + [1] * 2).split((6, 2, 2))
+    assert [len(p) for p in image_set([0] * 5 + [1] * 5).split((6, 2, 2))] == [6, 2, 2]
 
 
 def test_tfds_without_network_says_to_pass_a_folder(monkeypatch):

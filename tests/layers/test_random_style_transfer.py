@@ -69,6 +69,13 @@ def test_replaying_a_transformation(images, make_net):
     np.testing.assert_array_equal(first, again)
     chosen = to_np(t["style_index"]) >= 0
     np.testing.assert_array_equal(changed(images, first), chosen)
+    # Replayed on another batch size or by another layer: refused by name
+    # (it failed inside the backend on mismatched shapes).
+    with pytest.raises(ValueError, match="drawn for 6 images and 2 style options"):
+        layer.transform_images(images[:4], t)
+    other = RandomStyleTransfer(styles=[make_net("c")], rate=0.5, seed=3)
+    with pytest.raises(ValueError, match="this layer has 1 options"):
+        other.transform_images(images, t)
 
 
 def test_strength_zero_returns_input_and_strength_blends(images, make_net):
