@@ -83,6 +83,22 @@ def expand_folder(
     input_dir, output_dir = Path(input_dir), Path(output_dir)
     if not input_dir.is_dir():
         raise FileNotFoundError(f"--input {input_dir} is not a folder.")
+    inside = input_dir.resolve() in [
+        output_dir.resolve(),
+        *output_dir.resolve().parents,
+    ]
+    if inside:  # a rerun would take the copies, or their folder, as inputs
+        raise ValueError(
+            f"--output {output_dir} is --input {input_dir} or inside it: a "
+            "rerun would stylize the copies again. Pass a folder outside it."
+        )
+    classes = sorted(p.name for p in input_dir.iterdir() if p.is_dir())
+    unknown = sorted(set(class_networks) - set(classes) - {"*"})
+    if unknown:
+        raise ValueError(
+            f"Styles are given for classes {unknown}, which {input_dir} has no "
+            f"folder for; its classes: {classes}."
+        )
     jobs = plan(input_dir, output_dir, class_networks, copies)
     if not jobs:
         raise ValueError(

@@ -6,6 +6,7 @@ import numpy as np
 from PIL import Image
 from PIL import ImageDraw
 from PIL import ImageFont
+from PIL import ImageOps
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
 
@@ -20,7 +21,8 @@ def load_image(path, size=None, crop=False):
     """An RGB uint8 array, or `None` when the file is not a readable image
     (including a decompression bomb: more pixels than PIL's limit).
 
-    16-bit images are scaled to 8 bits, not clipped.
+    16-bit images are scaled to 8 bits, not clipped; an EXIF orientation is
+    applied.
 
     Args:
         size: resize so the shorter side is `size` (keeps the aspect ratio).
@@ -28,7 +30,9 @@ def load_image(path, size=None, crop=False):
     """
     try:
         with Image.open(path) as im:
-            im = _to_rgb(im)
+            # Upright as a viewer shows it: phone photos store their rotation
+            # in EXIF, and their outputs came out sideways.
+            im = _to_rgb(ImageOps.exif_transpose(im))
             if size:
                 scale = size / min(im.size)
                 new = (

@@ -6,6 +6,7 @@ from PIL import Image
 
 from keras_style_aug.cli.main import main
 from keras_style_aug.data import expansion
+from keras_style_aug.networks import TransformerNet
 
 
 @pytest.fixture
@@ -110,7 +111,27 @@ def test_expand_errors(tmp_path, dataset):
         == 2
     )
     with pytest.raises(ValueError, match="Nothing to expand"):
-        expansion.expand_folder(dataset, tmp_path / "o", {"bird": []}, progress=False)
+        expansion.expand_folder(dataset, tmp_path / "o", {"cat": []}, progress=False)
+
+
+def test_a_class_or_an_output_that_would_spoil_the_input_is_refused(
+    style_files, dataset
+):
+    net = TransformerNet.from_weights_file(style_files / "a.weights.h5", name="a")
+    before = sorted(dataset.rglob("*"))
+    # The copies went into the input's class folders (a rerun stylized them
+    # again), or into a folder a rerun took for a class.
+    for output in (dataset, dataset / "stylized"):
+        with pytest.raises(ValueError, match="is --input .* or inside it"):
+            expansion.expand_folder(dataset, output, {"*": [net]}, progress=False)
+    # A class the input has no folder for was ignored ("Nothing to expand").
+    with pytest.raises(
+        ValueError, match=r"classes \['bird'\], which .* \['cat', 'dog'\]"
+    ):
+        expansion.expand_folder(
+            dataset, dataset.parent / "o", {"cat": [net], "bird": [net]}, progress=False
+        )
+    assert sorted(dataset.rglob("*")) == before
 
 
 def test_rerun_with_other_settings_is_refused(
@@ -141,7 +162,6 @@ def test_rerun_with_other_settings_is_refused(
 
 def test_same_stem_inputs_get_their_own_outputs(style_files, tmp_path):
     from keras_style_aug.data.expansion import expand_folder
-    from keras_style_aug.networks import TransformerNet
 
     rng = np.random.default_rng(0)
     (tmp_path / "in" / "cat").mkdir(parents=True)
@@ -163,7 +183,6 @@ def test_same_stem_inputs_get_their_own_outputs(style_files, tmp_path):
 
 def test_tiny_inputs_are_skipped_and_named(style_files, tmp_path):
     from keras_style_aug.data.expansion import expand_folder
-    from keras_style_aug.networks import TransformerNet
 
     (tmp_path / "in" / "cat").mkdir(parents=True)
     Image.fromarray(np.zeros((4, 4, 3), np.uint8)).save(tmp_path / "in/cat/tiny.png")

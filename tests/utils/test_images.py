@@ -1,6 +1,8 @@
 import numpy as np
+from PIL import Image
 
 from keras_style_aug.utils.images import contact_sheet
+from keras_style_aug.utils.images import load_image
 
 CELL = 120
 WHITE = [np.full((8, 8, 3), 255, "uint8")] * 3
@@ -25,3 +27,17 @@ def test_a_long_column_label_wraps_inside_its_column():
 
 def test_no_labels_no_header():
     assert contact_sheet([WHITE], cell=CELL).shape == (CELL, 3 * CELL, 3)
+
+
+def test_a_photos_exif_orientation_is_applied(tmp_path):
+    # A phone photo stored landscape with "rotate 90 CW" in EXIF (tag 0x0112
+    # = 6) shows portrait; it was loaded, stylized and written sideways.
+    stored = np.zeros((40, 60, 3), "uint8")
+    stored[:, :10] = 255  # the stored image's left edge: the top once upright
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.fromarray(stored).save(tmp_path / "phone.jpg", exif=exif, quality=95)
+    image = load_image(tmp_path / "phone.jpg")
+    assert image.shape == (60, 40, 3)
+    assert image[:8].mean() > 200 and image[-40:].mean() < 30
+    assert load_image(tmp_path / "phone.jpg", size=20).shape == (30, 20, 3)
