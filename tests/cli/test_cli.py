@@ -343,3 +343,21 @@ def test_an_output_folder_that_is_a_file_is_refused_first(tmp_path, capsys, comm
     assert exit_info.value.code == 2
     assert f"--output: {photo} is a file; pass a folder" in capsys.readouterr().err
     assert photo.read_bytes() == b"a user's file"
+
+
+@pytest.mark.parametrize(
+    "option, value, match",
+    [
+        ("--size", "4", ">= 8 (the style networks"),
+        ("--sizes", "4", ">= 8 (the style networks"),
+        ("--overhead-sizes", "16", ">= 32 (VGG-16 takes 32x32"),
+    ],
+)
+def test_benchmark_sizes_the_networks_cannot_take_are_refused(
+    capsys, option, value, match
+):
+    # They were timed as a suite error row ("needs images of at least 8x8").
+    with pytest.raises(SystemExit) as exit_info:
+        main(["benchmark", option, value])
+    assert exit_info.value.code == 2
+    assert match in capsys.readouterr().err
