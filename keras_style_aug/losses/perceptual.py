@@ -107,6 +107,13 @@ class PerceptualLoss:
                 "PerceptualLoss needs at least one content layer and one style "
                 "layer, e.g. content_layers=('conv3_3',)."
             )
+        weights = {"content": content_weight, "style": style_weight, "tv": tv_weight}
+        for term, weight in weights.items():
+            if not 0 <= float(weight) < float("inf"):  # negative: trains uphill
+                raise ValueError(
+                    f"`{term}_weight` must be a finite number >= 0; received "
+                    f"{weight!r}."
+                )
         self.content_weight = float(content_weight)
         self.style_weight = float(style_weight)
         self.tv_weight = float(tv_weight)

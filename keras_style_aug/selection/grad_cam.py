@@ -114,6 +114,12 @@ def grad_cam(model, images, layer_name=None, class_index=None):
             f"Model {model.name!r} has no layer {layer_name!r}; choose a "
             f"convolutional layer, e.g. {last_conv_layer(model)!r}."
         ) from None
+    if len(layer.output.shape) != 4:
+        raise ValueError(
+            f"Grad-CAM explains a convolutional layer's (N, H, W, C) output; "
+            f"{layer_name!r} outputs shape {tuple(layer.output.shape)}. Choose "
+            f"one such as {last_conv_layer(model)!r}."
+        )
     features_model = keras.Model(model.inputs[0], layer.output)
     head = keras.Model(layer.output, model.outputs[0])
     sigmoid_output = getattr(model.layers[-1], "activation", None) is (
@@ -126,6 +132,14 @@ def grad_cam(model, images, layer_name=None, class_index=None):
             class_index = ops.cast(outputs[:, 0] > 0.5, "int32")
         else:
             class_index = ops.argmax(outputs, axis=-1)
+    else:  # a class the model has no output for explained another, silently
+        classes = 2 if outputs.shape[-1] == 1 else outputs.shape[-1]
+        given = np.asarray(class_index)
+        if given.size and not 0 <= given.min() <= given.max() < classes:
+            raise ValueError(
+                f"`class_index` {given.tolist()} is out of range: the model "
+                f"scores {classes} classes (0..{classes - 1})."
+            )
     class_index = ops.cast(
         ops.broadcast_to(ops.convert_to_tensor(class_index), (len(images),)),
         "int32",

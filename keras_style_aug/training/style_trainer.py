@@ -504,6 +504,12 @@ class StyleTrainer:
             samples = content[:4]
         if sample_images is not None:
             samples = np.asarray(sample_images)
+            shape = samples.shape
+            if len(shape) != 4 or shape[-1] != 3 or min(shape[1:3]) < MIN_SIDE:
+                raise ValueError(  # else it failed at the first checkpoint
+                    f"`sample_images` must be (N, H, W, 3) images of at least "
+                    f"{MIN_SIDE}x{MIN_SIDE}; received shape {shape}."
+                )
         return batches, samples.astype("float32")
 
     def fit(self, callbacks=()):

@@ -116,3 +116,13 @@ def test_bad_style_image_and_layers():
         PerceptualLoss(np.zeros((8, 8)), vgg_weights=None)
     with pytest.raises(ValueError, match="Unknown VGG-19 layer 'relu3_3'"):
         PerceptualLoss(np.zeros((8, 8, 3)), style_layers=("relu3_3",), vgg_weights=None)
+
+
+@pytest.mark.parametrize("term, weight", [("style", -1.0), ("tv", float("nan"))])
+def test_a_negative_or_nan_weight_is_refused(term, weight):
+    # A negative style weight trained the network away from the painting,
+    # silently; NaN made every loss NaN.
+    with pytest.raises(ValueError, match=f"`{term}_weight` must be a finite number"):
+        PerceptualLoss(
+            np.zeros((8, 8, 3)), vgg_weights=None, **{f"{term}_weight": weight}
+        )

@@ -62,6 +62,12 @@ def test_default_layer_and_errors():
         grad_cam(model, np.ones((1, 32, 32, 3)), layer_name="nope")
     with pytest.raises(ValueError, match=r"\(N, H, W, C\)"):
         grad_cam(model, np.ones((32, 32, 3)))
+    # They failed inside the backend, or explained another class silently.
+    pooled = model.layers[-2].name  # (N, C): no map to draw
+    with pytest.raises(ValueError, match=rf"'{pooled}' outputs shape \(None, 4\)"):
+        grad_cam(model, np.ones((1, 32, 32, 3)), layer_name=pooled)
+    with pytest.raises(ValueError, match=r"`class_index` \[0, 3\] is out of range"):
+        grad_cam(model, np.ones((2, 32, 32, 3)), class_index=[0, 3])
 
 
 def test_sequential_models_work_and_subclassed_ones_fail_clearly():

@@ -360,6 +360,9 @@ def test_bad_arguments(tmp_path):
         tiny_trainer(tmp_path, steps=2, saturation_weight=-1.0)
     with pytest.raises(ValueError, match="`learning_rate` must be > 0"):
         tiny_trainer(tmp_path, steps=2, learning_rate=-1e-3)
+    # Failed at the first checkpoint, inside the network, after training.
+    with pytest.raises(ValueError, match=r"`sample_images` must be \(N, H, W, 3\)"):
+        tiny_trainer(tmp_path, steps=2, sample_images=np.zeros((2, 5, 5, 3)))
     # Under 8 pixels VGG-19's pooling failed inside Keras (MaxPooling2D).
     with pytest.raises(ValueError, match=r"`image_size` must be a whole number >= 8"):
         tiny_trainer(tmp_path, steps=2, image_size=4)
