@@ -178,25 +178,31 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         return super().call(data, training=training)
 
     def _warn_if_range_looks_wrong(self, images):
-        """The first eager call only: float images within [0, 1] under a
-        0..255 `value_range` would come back on two scales in one batch."""
-        if self._range_checked or self.value_range[1] <= 1:
-            return
-        if "float" not in keras.backend.standardize_dtype(images.dtype):
+        """The first eager call only: images on another scale than
+        `value_range` (0..1 under 0..255, or 0..255 under 0..1) would come
+        back on two scales in one batch, stylized and not."""
+        if self._range_checked:
             return
         try:
             high = float(keras.ops.convert_to_numpy(keras.ops.max(images)))
         except Exception:  # traced (tf.function, jit, tf.data): no values
             return
         self._range_checked = True  # once: not a cost on every eager call
-        if 0 < high <= 1.0:
-            warnings.warn(
-                f"RandomStyleTransfer got float images with values up to "
-                f"{high:.3g}, but value_range={self.value_range}: stylized "
-                "images would come back on 0..255 and the others on 0..1. "
-                "Pass value_range=(0, 1) for images in [0, 1].",
-                stacklevel=3,
-            )
+        low_r, high_r = self.value_range
+        is_float = "float" in keras.backend.standardize_dtype(images.dtype)
+        if high_r > 1 and is_float and 0 < high <= 1.0:
+            hint = "images in [0, 1]", "(0, 1)"
+        elif high > high_r + (high_r - low_r) / 2:
+            hint = "images in 0..255", "(0, 255)"
+        else:
+            return
+        warnings.warn(
+            f"RandomStyleTransfer got images with values up to {high:.3g}, but "
+            f"value_range={self.value_range}: stylized images would come back "
+            f"on the value_range scale and the others on theirs. Pass "
+            f"value_range={hint[1]} for {hint[0]}.",
+            stacklevel=3,
+        )
 
     # ------------------------------------------------------- random draws
     def get_random_transformation(self, data, training=True, seed=None):

@@ -447,6 +447,11 @@ def test_images_in_0_1_under_the_default_value_range_warn(make_net):
         warnings.simplefilter("error")
         y = to_np(fitting(x))
     assert y.max() <= 1.0
+    # The other way round: 0..255 images (uint8 too) under value_range (0, 1).
+    for pixels in (x * 255, (x * 255).astype("uint8")):
+        layer = RandomStyleTransfer(styles=[make_net("a")], value_range=(0, 1))
+        with pytest.warns(UserWarning, match=r"value_range=\(0, 255\) for images in"):
+            layer(pixels)
 
 
 def test_a_non_finite_pixel_stays_local(make_net):
