@@ -33,6 +33,13 @@ def folder(text):
     return text
 
 
+def file(text):
+    """A file to write; a folder there is refused (it failed after the work)."""
+    if Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a folder; pass a file name")
+    return text
+
+
 def add_styles(parser, required=False, default_help="", one=False):
     """`--styles A B ...` (or `--style A --style B`)."""
     parser.add_argument(

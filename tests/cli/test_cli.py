@@ -361,3 +361,20 @@ def test_benchmark_sizes_the_networks_cannot_take_are_refused(
         main(["benchmark", option, value])
     assert exit_info.value.code == 2
     assert match in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["demo", "--output"],
+        ["benchmark", "--output"],
+        ["select", "--classifier", "c.keras", "--data-dir", "d", "--output"],
+        ["select", "--classifier", "c.keras", "--data-dir", "d", "--plot"],
+    ],
+)
+def test_an_output_file_that_is_a_folder_is_refused_first(tmp_path, capsys, command):
+    # demo stylized every style, then failed to rename its PNG onto the folder.
+    with pytest.raises(SystemExit) as exit_info:
+        main([*command, str(tmp_path)])
+    assert exit_info.value.code == 2
+    assert f"{tmp_path} is a folder; pass a file name" in capsys.readouterr().err
