@@ -245,11 +245,14 @@ def _check_spec(spec, key):
     if (
         isinstance(spec, dict)
         and spec
-        and all(isinstance(n, str) and _is_real(w) and w >= 0 for n, w in spec.items())
+        and all(
+            isinstance(n, str) and _is_real(w) and 0 <= w < float("inf")
+            for n, w in spec.items()
+        )
         and sum(spec.values()) > 0
     ):
         return {n: float(w) for n, w in spec.items()}
     raise ValueError(
         f"`class_styles` entry {key!r}: {spec!r} must be a style name or a mix "
-        "{name: weight} with non-negative weights that do not all vanish."
+        "{name: weight} with finite, non-negative weights that do not all vanish."
     )

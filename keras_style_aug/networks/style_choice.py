@@ -105,10 +105,11 @@ def _named_mix(net, mix):
             f"The mix {mix!r} names {unknown}, which {net.name} does not hold; "
             f"its styles: {list(net.style_names)}."
         )
-    if sum(mix.values()) <= 0 or min(mix.values()) < 0:
+    weights = np.array(list(mix.values()), "float64")
+    if not (np.isfinite(weights).all() and weights.min() >= 0 and weights.sum() > 0):
         raise ValueError(
-            f"The mix {mix!r} needs non-negative weights that do not all "
-            "vanish, e.g. {'wave': 0.7, 'udnie': 0.3}."
+            f"The mix {mix!r} needs finite, non-negative weights that do not "
+            "all vanish, e.g. {'wave': 0.7, 'udnie': 0.3}."
         )
     total = sum(mix.values())
     return np.array([mix.get(n, 0.0) / total for n in net.style_names], "float32")

@@ -88,6 +88,8 @@ def test_mix_errors(multi, make_net):
         RandomStyleTransfer(styles=[multi], class_styles={0: {"a": 1, "z": 1}})
     with pytest.raises(ValueError, match="non-negative"):
         RandomStyleTransfer(styles=[multi], class_styles={0: {"a": -1}})
+    with pytest.raises(ValueError, match="finite"):  # inf / inf: NaN weights
+        RandomStyleTransfer(styles=[multi], class_styles={0: {"a": float("inf")}})
 
 
 def test_keras_round_trip_keeps_styles_and_mixing(multi, images, tmp_path):

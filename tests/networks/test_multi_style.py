@@ -90,6 +90,8 @@ def test_style_argument_errors(multi, x, make_net):
         multi(x, style={"a": 1.0, "z": 1.0})
     with pytest.raises(ValueError, match="do not all vanish"):
         multi(x, style={"a": 0.0, "b": 0.0})
+    with pytest.raises(ValueError, match="finite, non-negative"):  # was NaN out
+        multi(x, style={"a": float("nan"), "b": 1.0})
     with pytest.raises(ValueError, match="single-style"):
         make_net("one")(x, style=0)
     with pytest.raises(ValueError, match="distinct"):
