@@ -26,14 +26,14 @@ def image_side(text):
     )
 
 
-def folder(text):
+def output_folder(text):
     """A folder to write into, created if missing; a file there is refused."""
     if Path(text).exists() and not Path(text).is_dir():
         raise argparse.ArgumentTypeError(f"{text} is a file; pass a folder")
     return text
 
 
-def file(text):
+def output_file(text):
     """A file to write; a folder there is refused (it failed after the work)."""
     if Path(text).is_dir():
         raise argparse.ArgumentTypeError(f"{text} is a folder; pass a file name")

@@ -4,8 +4,8 @@ Prints markdown tables and writes them with the machine facts as JSON.
 """
 
 from keras_style_aug.cli.arguments import add_styles
-from keras_style_aug.cli.arguments import file
 from keras_style_aug.cli.arguments import image_side
+from keras_style_aug.cli.arguments import output_file
 from keras_style_aug.cli.arguments import positive_int
 
 SUITES = (
@@ -104,7 +104,7 @@ def add_arguments(parser):
     )
     parser.add_argument(
         "--output",
-        type=file,
+        type=output_file,
         default="benchmark.json",
         help="JSON of every figure with the machine, rewritten after each suite",
     )

@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from keras_style_aug.cli.arguments import add_resize
 from keras_style_aug.cli.arguments import add_styles
-from keras_style_aug.cli.arguments import file
+from keras_style_aug.cli.arguments import output_file
 from keras_style_aug.utils.images import contact_sheet
 from keras_style_aug.utils.images import save_image
 
@@ -19,7 +19,9 @@ SAMPLES = ("chelsea", "astronaut", "coffee")
 
 
 def add_arguments(parser):
-    parser.add_argument("--output", type=file, default="demo.png", help="PNG to write")
+    parser.add_argument(
+        "--output", type=output_file, default="demo.png", help="PNG to write"
+    )
     add_resize(parser, default=256)
     add_styles(parser, default_help="every available style")
 

@@ -6,14 +6,14 @@ gives each class its own. Rerunning skips finished files.
 
 from keras_style_aug.cli.arguments import add_resize
 from keras_style_aug.cli.arguments import add_styles
-from keras_style_aug.cli.arguments import folder
+from keras_style_aug.cli.arguments import output_folder
 from keras_style_aug.cli.arguments import positive_int
 
 
 def add_arguments(parser):
     parser.add_argument("--input", required=True, help="folder of <class>/ folders")
     parser.add_argument(
-        "--output", type=folder, required=True, help="folder for the copies"
+        "--output", type=output_folder, required=True, help="folder for the copies"
     )
     add_styles(parser, default_help="none; or pass --class-styles")
     parser.add_argument(

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from keras_style_aug.cli.arguments import add_styles
-from keras_style_aug.cli.arguments import file
+from keras_style_aug.cli.arguments import output_file
 from keras_style_aug.cli.arguments import positive_int
 
 CRITERIA = ("score", "coverage", "iou", "retention")
@@ -42,13 +42,13 @@ def add_arguments(parser):
     )
     parser.add_argument(
         "--output",
-        type=file,
+        type=output_file,
         default="selection.json",
         help="JSON with the mapping and the score table",
     )
     parser.add_argument(
         "--plot",
-        type=file,
+        type=output_file,
         default="fig8_gradcam.png",
         help="PNG of the Grad-CAM overlays (needs matplotlib)",
     )

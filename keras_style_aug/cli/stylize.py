@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from keras_style_aug.cli.arguments import add_resize
 from keras_style_aug.cli.arguments import add_styles
-from keras_style_aug.cli.arguments import folder
+from keras_style_aug.cli.arguments import output_folder
 from keras_style_aug.utils.images import image_files as list_images
 from keras_style_aug.utils.images import load_image
 from keras_style_aug.utils.images import output_stems
@@ -22,7 +22,9 @@ from keras_style_aug.utils.images import save_image
 
 def add_arguments(parser):
     parser.add_argument("inputs", nargs="+", help="image files or folders")
-    parser.add_argument("--output", type=folder, required=True, help="output folder")
+    parser.add_argument(
+        "--output", type=output_folder, required=True, help="output folder"
+    )
     add_styles(parser, required=True)
     parser.add_argument(
         "--strength",

@@ -1,8 +1,8 @@
 """Train a style network for one painting (checkpoints; rerun to resume)."""
 
 from keras_style_aug.cli.arguments import add_preset
-from keras_style_aug.cli.arguments import folder
 from keras_style_aug.cli.arguments import image_side
+from keras_style_aug.cli.arguments import output_folder
 from keras_style_aug.cli.arguments import positive_int
 
 
@@ -14,7 +14,7 @@ def add_arguments(parser):
     parser.add_argument("--name", required=True, help="style name")
     parser.add_argument(
         "--output",
-        type=folder,
+        type=output_folder,
         default=None,
         help="output folder (default runs/NAME)",
     )

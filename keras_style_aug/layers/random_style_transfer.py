@@ -192,7 +192,7 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         is_float = "float" in keras.backend.standardize_dtype(images.dtype)
         if high_r > 1 and is_float and 0 < high <= 1.0:
             hint = "images in [0, 1]", "(0, 1)"
-        elif high > high_r + (high_r - low_r) / 2:
+        elif high_r <= 1 and high > high_r + (high_r - low_r) / 2:
             hint = "images in 0..255", "(0, 255)"
         else:
             return

@@ -452,6 +452,9 @@ def test_images_in_0_1_under_the_default_value_range_warn(make_net):
         layer = RandomStyleTransfer(styles=[make_net("a")], value_range=(0, 1))
         with pytest.warns(UserWarning, match=r"value_range=\(0, 255\) for images in"):
             layer(pixels)
+    with warnings.catch_warnings():  # above 0..255: no range to suggest
+        warnings.simplefilter("error")
+        RandomStyleTransfer(styles=[make_net("a")])(x * 400)
 
 
 def test_a_non_finite_pixel_stays_local(make_net):
