@@ -149,9 +149,15 @@ def resolve(name_or_path):
                 _check_hash(name, path, entry["sha256"])
             return path
     if entry is None:
+        user = _user_dir()
+        hint = (
+            f" (KSA_WEIGHTS_DIR={user} is not a folder)"
+            if user and not user.is_dir()
+            else ""
+        )
         raise ValueError(
-            f"Unknown style {name!r}. Available styles: {available()}. Pass a "
-            "name from that list or a path to a `.weights.h5` file."
+            f"Unknown style {name!r}. Available styles: {available()}{hint}. "
+            "Pass a name from that list or a path to a `.weights.h5` file."
         )
     return _download(name, entry)
 

@@ -93,8 +93,12 @@ def test_user_styles_and_paths(tmp_path, monkeypatch, make_net, fake_manifest):
     assert styles.load(str(user / "mine.weights.h5")).name == "mine"
     with pytest.raises(FileNotFoundError, match="does not exist"):
         styles.load(str(user / "missing.weights.h5"))
-    with pytest.raises(ValueError, match=r"Unknown style 'nope'.*\['mine', 'toy'\]"):
+    with pytest.raises(ValueError, match=r"Unknown style 'nope'.*\['mine', 'toy'\]\."):
         styles.load("nope")
+    # A mistyped folder was passed over without a word.
+    monkeypatch.setenv("KSA_WEIGHTS_DIR", str(tmp_path / "usr"))
+    with pytest.raises(ValueError, match=r"\['toy'\] \(KSA_WEIGHTS_DIR=.*usr is not a"):
+        styles.load("mine")
 
 
 def test_offline_download_failure_is_clear(fake_manifest, monkeypatch):
