@@ -105,4 +105,11 @@ def coco_content(split="train", data_dir=None):
     """COCO 2017 images through TensorFlow Datasets (downloads ~19 GB)."""
     import tensorflow_datasets as tfds
 
-    return tfds.load("coco/2017", split=split, data_dir=data_dir)
+    try:
+        return tfds.load("coco/2017", split=split, data_dir=data_dir)
+    except Exception as e:  # no network: requests', urllib's or tfds' own
+        raise OSError(
+            f"Could not load TFDS coco/2017 ({type(e).__name__}; offline?). "
+            "Pass a folder of content photos instead, e.g. --content "
+            "$KSA_ASSETS/content/bsds500."
+        ) from e

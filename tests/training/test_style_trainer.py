@@ -292,6 +292,17 @@ def test_coco_content_path_under_tfds_mock(tmp_path):
     assert entry["steps"] == 2 and np.isfinite(entry["final_losses"]["total"])
 
 
+def test_coco_offline_says_to_pass_a_folder(tmp_path, monkeypatch):
+    tfds = pytest.importorskip("tensorflow_datasets")
+
+    def offline(*args, **kwargs):  # after TFDS's retries, a traceback was all
+        raise ConnectionError("Failed to resolve 'images.cocodataset.org'")
+
+    monkeypatch.setattr(tfds, "load", offline)
+    with pytest.raises(OSError, match=r"coco/2017 \(ConnectionError; offline\?\)"):
+        tiny_trainer(tmp_path, steps=2, content="coco")
+
+
 def test_an_affine_network_trains_and_its_file_says_so(tmp_path):
     trainer = tiny_trainer(
         tmp_path, steps=20, learning_rate=1e-2, normalization="affine"
