@@ -14,6 +14,7 @@ import numpy as np
 
 from keras_style_aug.utils.images import image_files
 from keras_style_aug.utils.images import load_image
+from keras_style_aug.utils.tfds import load_or_say_instead
 
 
 @dataclass
@@ -99,18 +100,15 @@ def load_class_folders(folder, size, limit_per_class=None):
 def load_tfds_cats_vs_dogs(size, limit=None, data_dir=None):
     """TFDS `cats_vs_dogs` (downloads ~800 MB on first use): 0 cat, 1 dog."""
     import tensorflow as tf
-    import tensorflow_datasets as tfds
 
-    try:
-        ds = tfds.load(
-            "cats_vs_dogs", split="train", as_supervised=True, data_dir=data_dir
-        )
-    except Exception as e:  # no network: requests', urllib's or tfds' own
-        raise OSError(
-            f"Could not load TFDS cats_vs_dogs ({type(e).__name__}; offline?). "
-            "Pass a folder of class subfolders instead, e.g. --data-dir "
-            "$KSA_ASSETS/cats_vs_dogs/train."
-        ) from e
+    ds = load_or_say_instead(
+        "cats_vs_dogs",
+        "a folder of class subfolders instead, e.g. --data-dir "
+        "$KSA_ASSETS/cats_vs_dogs/train",
+        split="train",
+        as_supervised=True,
+        data_dir=data_dir,
+    )
     if limit:
         ds = ds.take(limit)
 

@@ -5,6 +5,7 @@ import numpy as np
 
 from keras_style_aug.utils.images import image_files
 from keras_style_aug.utils.images import load_image
+from keras_style_aug.utils.tfds import load_or_say_instead
 
 
 def load_square_images(folder, size, limit=None):
@@ -103,13 +104,10 @@ def tf_dataset_batches(dataset, size, batch_size, num_styles=None, seed=0):
 
 def coco_content(split="train", data_dir=None):
     """COCO 2017 images through TensorFlow Datasets (downloads ~19 GB)."""
-    import tensorflow_datasets as tfds
-
-    try:
-        return tfds.load("coco/2017", split=split, data_dir=data_dir)
-    except Exception as e:  # no network: requests', urllib's or tfds' own
-        raise OSError(
-            f"Could not load TFDS coco/2017 ({type(e).__name__}; offline?). "
-            "Pass a folder of content photos instead, e.g. --content "
-            "$KSA_ASSETS/content/bsds500."
-        ) from e
+    return load_or_say_instead(
+        "coco/2017",
+        "a folder of content photos instead, e.g. --content "
+        "$KSA_ASSETS/content/bsds500",
+        split=split,
+        data_dir=data_dir,
+    )
