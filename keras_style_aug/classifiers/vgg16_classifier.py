@@ -42,8 +42,9 @@ def build_vgg16_classifier(
         augmentation: optional layer (e.g. a `keras.Sequential` of
             augmentation layers or `RandomStyleTransfer`) applied to the
             inputs during training only. A `RandomStyleTransfer` with
-            `class_styles` needs the labels: the model is then a
-            `LabelAwareClassifier`, trained on `with_labels(images, labels)`.
+            `class_styles` (alone or inside a `keras.Sequential`) needs the
+            labels: the model is then a `LabelAwareClassifier`, trained on
+            `with_labels(images, labels)`.
         learning_rate: Adam learning rate; the model is compiled with binary
             cross-entropy and accuracy.
     """
@@ -58,7 +59,7 @@ def build_vgg16_classifier(
             f"`trainable_blocks` must be in [0, {_BLOCKS}]; received "
             f"{trainable_blocks}."
         )
-    if getattr(augmentation, "class_styles", None):
+    if _needs_labels(augmentation):
         classifier = build_vgg16_classifier(
             input_shape,
             weights,
@@ -96,3 +97,12 @@ def build_vgg16_classifier(
         metrics=["accuracy"],
     )
     return model
+
+
+def _needs_labels(layer):
+    """Whether `layer`, or a layer inside it (a `keras.Sequential` stack),
+    draws styles by class: it was missed inside a stack, and the model then
+    failed in `fit` for want of labels."""
+    if getattr(layer, "class_styles", None):
+        return True
+    return any(_needs_labels(inner) for inner in getattr(layer, "layers", ()))

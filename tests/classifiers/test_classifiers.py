@@ -116,3 +116,28 @@ def test_baseline_augmentations_change_images_and_keep_labels(name):
     for wrong in ("mirror", "pan+pan", "pan+"):
         with pytest.raises(ValueError, match="Unknown baseline"):
             baseline_augmentation(wrong)
+
+
+def test_class_styles_inside_a_stack_make_a_label_aware_model(make_net):
+    # Found only on the layer itself before: the stack's model failed in fit
+    # ("RandomStyleTransfer with `class_styles` needs the labels").
+    from keras_style_aug.classifiers import LabelAwareClassifier
+    from keras_style_aug.classifiers import with_labels
+    from keras_style_aug.layers import RandomStyleTransfer
+
+    stack = keras.Sequential(
+        [
+            keras.layers.RandomFlip("horizontal", seed=0),
+            RandomStyleTransfer(
+                styles=[make_net("a")], class_styles={1: "a"}, rate=1.0, seed=0
+            ),
+        ]
+    )
+    model = build_vgg16_classifier(
+        (32, 32, 3), weights=None, dense_units=4, trainable_blocks=0, augmentation=stack
+    )
+    assert isinstance(model, LabelAwareClassifier)
+    x = np.random.default_rng(0).uniform(0, 255, (4, 32, 32, 3)).astype("float32")
+    y = np.array([0, 1, 0, 1], "float32")
+    history = model.fit(with_labels(x, y), y, batch_size=4, epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
