@@ -551,7 +551,8 @@ def check_style_settings(styles_used, candidates):
     """Builds the augmentation layer of each style settings once: settings it
     refuses (e.g. a mix with no multi-style network among the candidates)
     stop the study before any training, not after the reference's."""
-    for style in styles_used:
+    distinct = {json.dumps(s, sort_keys=True): s for s in styles_used}
+    for style in distinct.values():  # each layer copies the networks: once
         try:
             _stylizer(style, candidates, seed=0)
         except ValueError as error:

@@ -83,11 +83,9 @@ def expand_folder(
     input_dir, output_dir = Path(input_dir), Path(output_dir)
     if not input_dir.is_dir():
         raise FileNotFoundError(f"--input {input_dir} is not a folder.")
-    inside = input_dir.resolve() in [
-        output_dir.resolve(),
-        *output_dir.resolve().parents,
-    ]
-    if inside:  # a rerun would take the copies, or their folder, as inputs
+    output = output_dir.resolve()
+    if input_dir.resolve() in (output, *output.parents):
+        # A rerun would take the copies, or their folder, as inputs.
         raise ValueError(
             f"--output {output_dir} is --input {input_dir} or inside it: a "
             "rerun would stylize the copies again. Pass a folder outside it."

@@ -39,8 +39,7 @@ def mixing_weights(net, style, batch_size, b):
                 f"`style` index {style} is out of range for {net.num_styles} styles."
             )
         style = b.numpy.full((batch_size,), style, "int32")
-    values = _known_values(style)
-    if values is not None:
+    elif (values := _known_values(style)) is not None:  # a name: checked above
         _check_values(net, values, batch_size)
     style = b.convert_to_tensor(style)
     if "int" in keras.backend.standardize_dtype(style.dtype):

@@ -293,7 +293,7 @@ class StyleTrainer:
         if (
             isinstance(image_size, bool)
             or not isinstance(image_size, numbers.Integral)
-            or (image_size < MIN_SIDE)
+            or image_size < MIN_SIDE
         ):
             raise ValueError(
                 f"`image_size` must be a whole number >= {MIN_SIDE} (the network "
@@ -489,7 +489,7 @@ class StyleTrainer:
                     "for square images, or resize them (a folder is resized "
                     "for you)."
                 )
-            if not np.isfinite(content).all():
+            if content.dtype.kind == "f" and not np.isfinite(content).all():
                 raise ValueError(
                     "`content` holds NaN or infinite pixel values: pass images "
                     "in 0..255."
