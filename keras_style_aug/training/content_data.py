@@ -73,10 +73,16 @@ class ContentBatches(keras.utils.PyDataset):
         return {"images": batch, "styles": styles}, batch
 
 
-def tf_dataset_batches(dataset, size, batch_size, num_styles=None, seed=0):
+def tf_dataset_batches(
+    dataset, size, batch_size, num_styles=None, seed=0, start_step=0
+):
     """Turns a `tf.data.Dataset` of images (or dicts with `"image"`) into
     repeated `(batch, batch)` pairs of `size`x`size` float32 images; with
-    `num_styles`, `({"images", "styles"}, batch)` with random style indices."""
+    `num_styles`, `({"images", "styles"}, batch)` with random style indices.
+
+    `start_step`: the steps a resumed run already trained, whose images (and
+    style indices) are skipped, so it reads on from where it stopped.
+    """
     import tensorflow as tf
 
     def prepare(item):
@@ -84,9 +90,14 @@ def tf_dataset_batches(dataset, size, batch_size, num_styles=None, seed=0):
         image = tf.image.resize(tf.cast(image, tf.float32), (size, size))
         return tf.ensure_shape(image, (size, size, 3))
 
+    seen = int(start_step) * batch_size
+    length = int(dataset.cardinality())
+    if length > 0:  # a finite dataset, repeated: skip whole passes for free
+        seen %= length
     batches = (
-        dataset.map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
-        .repeat()
+        dataset.repeat()
+        .skip(seen)
+        .map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
         .batch(batch_size, drop_remainder=True)
         .map(lambda x: (x, x))
     )
@@ -94,6 +105,7 @@ def tf_dataset_batches(dataset, size, batch_size, num_styles=None, seed=0):
         styles = (
             tf.data.Dataset.random(seed=seed)
             .map(lambda r: tf.cast(r % num_styles, tf.int32))
+            .skip(int(start_step) * batch_size)
             .batch(batch_size)
         )
         batches = tf.data.Dataset.zip(batches, styles).map(

@@ -188,8 +188,8 @@ class StyleTrainer:
             `tf.data.Dataset` of images (or of dicts with `"image"`), or
             `"coco"` for TFDS `coco/2017` (downloads). Photos in memory are
             drawn at random, a resumed run drawing others; a dataset is read
-            in its own order (shuffle it first if need be) and a resumed run
-            reads it from its start again.
+            in its own order (shuffle it first if need be), a resumed run
+            reading on after the images already trained on.
         name: style (or multi-style network) name; the output file is
             `NAME.weights.h5`.
         network: `"full"`, `"lite"` or a `TransformerNet`.
@@ -460,7 +460,9 @@ class StyleTrainer:
 
             content = coco_content()
         num_styles = len(self.style_names) if self.style_names else None
+        self.content_dataset = None
         if hasattr(content, "element_spec"):  # a tf.data.Dataset
+            self.content_dataset = content
             batches = tf_dataset_batches(
                 content, size, self.batch_size, num_styles, self.seed
             )
@@ -531,15 +533,28 @@ class StyleTrainer:
         build_optimizer(model)
         epochs = math.ceil(self.steps / self.checkpoint_every)
         checkpoint = self.output_dir / "checkpoint"
-        if isinstance(self.batches, ContentBatches):  # not those trained on before
-            # Read from the checkpoint's metadata before `fit`: Keras fetches
-            # the first batches before the callbacks restore the checkpoint.
-            self.batches.resume_after(SafeBackupAndRestore.steps_saved(checkpoint))
+        # Not the batches trained on before. Read from the checkpoint's
+        # metadata before `fit`: Keras fetches the first batches before the
+        # callbacks restore the checkpoint.
+        start_step = SafeBackupAndRestore.steps_saved(checkpoint)
+        batches = self.batches
+        if isinstance(batches, ContentBatches):
+            batches.resume_after(start_step)
+        elif start_step:  # a dataset: read on after the images trained on
+            batches = tf_dataset_batches(
+                self.content_dataset,
+                self.image_size,
+                self.batch_size,
+                len(self.style_names) if self.style_names else None,
+                self.seed,
+                start_step=start_step,
+            )
         clock = WallClock(checkpoint / "wall_time.json")
         history = model.fit(
-            self.batches,
+            batches,
             epochs=epochs,
             steps_per_epoch=self.checkpoint_every,
+            shuffle=isinstance(batches, ContentBatches),  # a dataset: its order
             verbose=self.verbose,
             callbacks=[
                 SafeBackupAndRestore(str(checkpoint), self.fingerprint(), self.steps),

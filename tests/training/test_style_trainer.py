@@ -216,6 +216,46 @@ def test_a_resumed_run_draws_other_batches(tmp_path, monkeypatch):
     assert not all(np.array_equal(a, b) for a, b in zip(before, drawn))
 
 
+def test_a_resumed_run_reads_a_dataset_on_from_where_it_stopped(tmp_path, monkeypatch):
+    tf = pytest.importorskip("tensorflow")
+    from keras_style_aug.training import content_data
+    from keras_style_aug.training import style_trainer
+
+    # Five images, each one flat grey value: a batch's values name its images.
+    flat = np.arange(5, dtype="uint8")[:, None, None, None] * np.ones((1, 32, 32, 3))
+    values = tf.data.Dataset.from_tensor_slices(flat.astype("uint8"))
+
+    def firsts(batches, n):
+        return [list(np.asarray(x)[:, 0, 0, 0]) for x, _ in batches.take(n)]
+
+    run = content_data.tf_dataset_batches(values, 32, 2)
+    assert firsts(run, 4) == [[0, 1], [2, 3], [4, 0], [1, 2]]
+    resumed = content_data.tf_dataset_batches(values, 32, 2, start_step=3)
+    assert firsts(resumed, 2) == [[1, 2], [3, 4]]  # the run's 4th and 5th
+    styled = content_data.tf_dataset_batches(values, 32, 2, num_styles=7)
+    later = content_data.tf_dataset_batches(values, 32, 2, num_styles=7, start_step=1)
+    indices = [np.asarray(x["styles"]) for x, _ in styled.take(2)]
+    np.testing.assert_array_equal(next(iter(later))[0]["styles"], indices[1])
+
+    if keras.backend.backend() != "tensorflow":
+        return
+    starts = []
+    build = content_data.tf_dataset_batches
+
+    def recorded(*args, start_step=0, **kwargs):
+        starts.append(start_step)
+        return build(*args, start_step=start_step, **kwargs)
+
+    monkeypatch.setattr(style_trainer, "tf_dataset_batches", recorded)
+    with pytest.raises(KeyboardInterrupt):
+        tiny_trainer(tmp_path, steps=4, checkpoint_every=2, content=values).fit(
+            callbacks=[_Crash()]
+        )
+    assert starts == [0]
+    tiny_trainer(tmp_path, steps=4, checkpoint_every=2, content=values).fit()
+    assert starts == [0, 0, 2]  # built, then rebuilt after the 2 steps trained
+
+
 def test_a_finished_run_is_extended_not_restarted(tmp_path):
     first = tiny_trainer(tmp_path, steps=4, checkpoint_every=2).fit()
     weights = (tmp_path / "toy.weights.h5").read_bytes()
