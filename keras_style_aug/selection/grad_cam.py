@@ -22,12 +22,19 @@ _EPS = 1e-7
 
 
 def last_conv_layer(model):
-    """Name of the last layer with a 4-D (N, H, W, C) output."""
+    """Name of the last layer with a 4-D (N, H, W, C) output; in a model
+    nested in `model` (e.g. an applications base), its last such layer."""
+    model = _as_functional(model)
     for layer in reversed(model.layers):
-        shape = getattr(layer, "output", None)
-        if shape is not None and len(layer.output.shape) == 4:
-            if not isinstance(layer, keras.layers.InputLayer):
-                return layer.name
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        if isinstance(layer, (Functional, keras.Sequential)):
+            try:
+                return last_conv_layer(layer)
+            except ValueError:
+                continue
+        if len(_called_in(model, layer).output_tensors[0].shape) == 4:
+            return layer.name
     raise ValueError(
         f"Model {model.name!r} has no layer with a 4-D output; pass "
         "`layer_name` of a convolutional layer."
@@ -52,6 +59,69 @@ def _as_functional(model):
             "Pass its functional classifier (e.g. LabelAwareClassifier.classifier)."
         )
     return model
+
+
+def _called_in(model, layer):
+    """The node where `model`'s own graph calls `layer` (a nested model's
+    `output` is that of its own graph, not of `model`'s)."""
+    for nodes in model._nodes_by_depth.values():
+        for node in nodes:
+            if node.operation is layer:
+                return node
+    raise ValueError(f"{layer.name!r} is not called in model {model.name!r}.")
+
+
+def _path_to(model, layer_name):
+    """The layers from `model` down to `layer_name`: `[layer]`, or
+    `[nested model, ..., layer]` for a layer inside a nested model."""
+    for layer in model.layers:
+        if layer.name == layer_name:
+            return [layer]
+        if isinstance(layer, (Functional, keras.Sequential)):
+            inner = _path_to(_as_functional(layer), layer_name)
+            if inner:
+                return [layer, *inner]
+    return []
+
+
+def _between(start, end):
+    """The graph from tensor `start` to `end` as a callable (Keras builds
+    no model from a tensor to itself)."""
+    if start is end:
+        return lambda x, training=False: x
+    return keras.Model(start, end)
+
+
+def _split_at(model, layer_name):
+    """`(features, head)`: image -> `layer_name`'s output -> model output,
+    through nested models (a VGG16 base called inside a classifier)."""
+    path = _path_to(model, layer_name)
+    if not path:
+        raise ValueError(
+            f"Model {model.name!r} has no layer {layer_name!r}; choose a "
+            f"convolutional layer, e.g. {last_conv_layer(model)!r}."
+        )
+    node = _called_in(model, path[0])
+    if len(path) == 1:
+        output = node.output_tensors[0]
+        if len(output.shape) != 4:
+            raise ValueError(
+                f"Grad-CAM explains a convolutional layer's (N, H, W, C) "
+                f"output; {layer_name!r} outputs shape {tuple(output.shape)}. "
+                f"Choose one such as {last_conv_layer(model)!r}."
+            )
+        return _between(model.inputs[0], output), _between(output, model.outputs[0])
+    inner_features, inner_head = _split_at(_as_functional(path[0]), layer_name)
+    before = _between(model.inputs[0], node.input_tensors[0])
+    after = _between(node.output_tensors[0], model.outputs[0])
+
+    def features(x, training=False):
+        return inner_features(before(x, training=training), training=training)
+
+    def head(f, training=False):
+        return after(inner_head(f, training=training), training=training)
+
+    return features, head
 
 
 def _class_score(outputs, class_index, sigmoid_output):
@@ -94,7 +164,10 @@ def grad_cam(model, images, layer_name=None, class_index=None):
         model: a functional or Sequential Keras model (e.g.
             `build_vgg16_classifier`).
         images: `(N, H, W, C)` images as the model takes them.
-        layer_name: conv layer to explain; default the last 4-D layer.
+        layer_name: conv layer to explain, also one inside a nested model
+            (e.g. `"block5_conv3"` of a `keras.applications.VGG16` base
+            called inside the classifier); default the last 4-D layer, inside
+            such a base its last one.
         class_index: class to explain, an int or one per image; default the
             predicted class. For a single sigmoid output, class 1 is the
             positive class and class 0 its complement.
@@ -106,22 +179,7 @@ def grad_cam(model, images, layer_name=None, class_index=None):
             f"{images.shape}."
         )
     model = _as_functional(model)
-    layer_name = layer_name or last_conv_layer(model)
-    try:
-        layer = model.get_layer(layer_name)
-    except ValueError:
-        raise ValueError(
-            f"Model {model.name!r} has no layer {layer_name!r}; choose a "
-            f"convolutional layer, e.g. {last_conv_layer(model)!r}."
-        ) from None
-    if len(layer.output.shape) != 4:
-        raise ValueError(
-            f"Grad-CAM explains a convolutional layer's (N, H, W, C) output; "
-            f"{layer_name!r} outputs shape {tuple(layer.output.shape)}. Choose "
-            f"one such as {last_conv_layer(model)!r}."
-        )
-    features_model = keras.Model(model.inputs[0], layer.output)
-    head = keras.Model(layer.output, model.outputs[0])
+    features_model, head = _split_at(model, layer_name or last_conv_layer(model))
     sigmoid_output = getattr(model.layers[-1], "activation", None) is (
         keras.activations.sigmoid
     )

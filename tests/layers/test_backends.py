@@ -36,6 +36,7 @@ CONTRACTS = [
     "networks/test_transformer_net.py::test_weights_file_round_trip_infers_architecture",
     "networks/test_phase_layout.py::test_matches_the_plain_layout_with_style_mixes",
     "selection/test_grad_cam.py::test_heatmap_lies_where_the_model_looks",
+    "selection/test_grad_cam.py::test_a_base_model_called_inside_the_classifier_is_explained_inside",
     "layers/test_random_style_transfer.py::test_separate_networks_share_the_batch_instead_of_each_running_on_all",
     "classifiers/test_compiled_models.py::test_a_reused_model_trains_like_a_fresh_one_without_recompiling",
     "training/test_style_trainer.py::test_kill_and_resume_restores_steps_and_optimizer",

@@ -104,3 +104,24 @@ def test_sequential_models_work_and_subclassed_ones_fail_clearly():
 
     with pytest.raises(ValueError, match="functional or Sequential"):
         grad_cam(Sub(), images)
+
+
+def test_a_base_model_called_inside_the_classifier_is_explained_inside():
+    # The usual transfer-learning build, a keras.applications base called
+    # inside the classifier, failed inside Keras ("not connected to inputs").
+    flat = quadrant_model("top_left")
+    base = keras.Model(flat.inputs, flat.get_layer("conv").output, name="base")
+    pool, dense = flat.layers[-2:]
+    inputs = keras.Input((32, 32, 3))
+    nested = keras.Model(inputs, dense(pool(base(inputs))))
+    stacked = keras.Sequential([keras.Input((32, 32, 3)), base, pool, dense])
+    images = np.random.default_rng(0).uniform(0, 1, (2, 32, 32, 3)).astype("float32")
+    expected = grad_cam(flat, images, class_index=1)
+    assert last_conv_layer(nested) == last_conv_layer(stacked) == "conv"
+    for model in (nested, stacked):
+        for layer_name in (None, "conv", "base"):
+            np.testing.assert_allclose(
+                grad_cam(model, images, layer_name, class_index=1), expected, atol=1e-6
+            )
+    with pytest.raises(ValueError, match="has no layer 'nope'.*e.g. 'conv'"):
+        grad_cam(nested, images, layer_name="nope")
