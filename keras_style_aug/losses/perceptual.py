@@ -119,6 +119,9 @@ class PerceptualLoss:
         self.tv_weight = float(tv_weight)
         self.value_range = tuple(float(v) for v in value_range)
         self._layers = list(dict.fromkeys(self.content_layers + self.style_layers))
+        # A layer of block b lies behind b - 1 halving poolings.
+        deepest = max(self._layers, key=lambda n: int(n[5]))
+        self.min_side = 2 ** (int(deepest[5]) - 1)
         self.features = build_vgg19_features(self._layers, weights=vgg_weights)
         self.multi_style = isinstance(style_image, (list, tuple))
         images = list(style_image) if self.multi_style else [style_image]
@@ -131,6 +134,18 @@ class PerceptualLoss:
                 raise ValueError(
                     "`style_image` must be an RGB image of shape (H, W, 3) or a "
                     f"list of them; received shape {tuple(style.shape)}."
+                )
+            if min(style.shape[:2]) < self.min_side:  # failed in VGG's pooling
+                raise ValueError(
+                    f"`style_image` of {style.shape[0]}x{style.shape[1]} pixels is "
+                    f"too small for VGG-19's {deepest!r}, which needs "
+                    f"{self.min_side}x{self.min_side} at least. "
+                    "Pass the painting at a larger size."
+                )
+            if not np.isfinite(ops.convert_to_numpy(style)).all():  # NaN targets
+                raise ValueError(
+                    "`style_image` holds NaN or infinite pixel values: pass a "
+                    f"painting in value_range {self.value_range}."
                 )
             style_features = self._extract(style[None])
             for rows, name in zip(grams, self.style_layers):

@@ -382,6 +382,14 @@ class StyleTrainer:
             tv_weight=tv_weight,
             vgg_weights=vgg_weights,
         )
+        uses_vgg = content_weight > 0 or style_weight > 0
+        if uses_vgg and self.image_size < self.loss.min_side:  # failed in fit
+            raise ValueError(
+                f"image_size={self.image_size} is too small for the VGG-19 "
+                f"layers {list(dict.fromkeys([*content_layers, *style_layers]))}: "
+                f"the deepest needs {self.loss.min_side}x{self.loss.min_side} "
+                "crops at least."
+            )
         self.settings = {
             "network": {
                 "filters": list(self.net.filters),
@@ -449,7 +457,12 @@ class StyleTrainer:
         if isinstance(image, (str, Path)):
             array = load_image(image, size=self.image_size)
             if array is None:
-                raise ValueError(f"`style_image` {image} is not a readable image.")
+                problem = (
+                    "is not a readable image"
+                    if Path(image).exists()
+                    else ("does not exist")
+                )
+                raise ValueError(f"`style_image` {image} {problem}.")
             return Path(image), np.asarray(array, "float32")
         return None, np.asarray(image, "float32")
 

@@ -116,6 +116,15 @@ def test_bad_style_image_and_layers():
         PerceptualLoss(np.zeros((8, 8)), vgg_weights=None)
     with pytest.raises(ValueError, match="Unknown VGG-19 layer 'relu3_3'"):
         PerceptualLoss(np.zeros((8, 8, 3)), style_layers=("relu3_3",), vgg_weights=None)
+    # A painting too small for the VGG-19 layers failed inside Keras's pooling;
+    # a NaN painting made every style target NaN, silently.
+    with pytest.raises(ValueError, match="7x9 pixels is too small.*'block4_conv3'"):
+        PerceptualLoss(np.zeros((7, 9, 3)), vgg_weights=None)
+    with pytest.raises(ValueError, match="too small for VGG-19's 'block5_conv1'"):
+        PerceptualLoss(np.zeros((8, 8, 3)), style_layers=("conv5_1",), vgg_weights=None)
+    assert PerceptualLoss(np.zeros((16, 16, 3)), vgg_weights=None).min_side == 8
+    with pytest.raises(ValueError, match="`style_image` holds NaN"):
+        PerceptualLoss(np.full((16, 16, 3), np.nan), vgg_weights=None)
 
 
 @pytest.mark.parametrize("term, weight", [("style", -1.0), ("tv", float("nan"))])

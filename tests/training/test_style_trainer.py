@@ -27,6 +27,7 @@ def tiny_trainer(tmp_path, steps, style=STYLE, normalization="instance", **kwarg
     )
     kwargs.setdefault("checkpoint_every", steps)
     kwargs.setdefault("image_size", 32)
+    kwargs.setdefault("style_layers", ("conv1_2", "conv2_2"))
     return StyleTrainer(
         style,
         kwargs.pop("content", CONTENT),
@@ -37,7 +38,6 @@ def tiny_trainer(tmp_path, steps, style=STYLE, normalization="instance", **kwarg
         vgg_weights=None,
         output_dir=tmp_path,
         verbose=0,
-        style_layers=("conv1_2", "conv2_2"),
         content_layers=("conv2_2",),
         **kwargs,
     )
@@ -95,7 +95,6 @@ def test_two_styles_in_one_network_both_improve(tmp_path, assets):
         vgg_weights=str(assets / "weights" / "vgg19_imagenet_notop.weights.h5"),
         output_dir=tmp_path,
         verbose=0,
-        style_layers=("conv1_2", "conv2_2"),
         content_layers=("conv2_2",),
     )
     x = CONTENT.astype("float32")
@@ -424,6 +423,17 @@ def test_bad_arguments(tmp_path):
     nan[0, 0, 0, 0] = np.nan
     with pytest.raises(ValueError, match="`content` holds NaN"):
         tiny_trainer(tmp_path, steps=2, content=nan)
+    # A conv5 layer (Gatys's style layers) needs 16 pixels: 8 failed in fit.
+    with pytest.raises(ValueError, match=r"image_size=8 is too small.*16x16"):
+        tiny_trainer(
+            tmp_path,
+            steps=2,
+            image_size=8,
+            content=CONTENT[:, :8, :8],
+            style_layers=("conv1_1", "conv5_1"),
+        )
+    with pytest.raises(ValueError, match="missing.jpg does not exist"):
+        tiny_trainer(tmp_path, steps=2, style=str(tmp_path / "missing.jpg"))
 
 
 def test_an_empty_dataset_is_refused_by_name(tmp_path):
