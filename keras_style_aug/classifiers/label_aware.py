@@ -49,16 +49,31 @@ class LabelAwareClassifier(keras.Model):
         self.classifier = classifier
         self.augmentation = augmentation
 
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """Keras's `fit`; `x` must be `with_labels(images, labels)` (or a
+        dataset of it): arrays, dicts and `tf.data` datasets are checked
+        before training, generators when the step is traced (on JAX, Keras
+        has freed the model's weights by then: build it again)."""
+        spec = getattr(x, "element_spec", None)  # a tf.data.Dataset
+        if spec is not None:
+            _check_training_inputs(spec[0] if isinstance(spec, tuple) else spec)
+        elif isinstance(x, dict) or hasattr(x, "shape"):
+            _check_training_inputs(x)
+        try:
+            return super().fit(x, y, *args, **kwargs)
+        except Exception:
+            self.train_function = None  # a failed trace must not stay cached
+            raise
+
     def call(self, inputs, training=False):
-        if isinstance(inputs, dict):
-            images = inputs["images"]
-            if training:
-                images = self.augmentation(
-                    {"images": images, "labels": inputs["labels"]}, training=True
-                )["images"]
-        else:
-            images = inputs
-        return self.classifier(images, training=training)
+        if not training:
+            images = inputs["images"] if isinstance(inputs, dict) else inputs
+            return self.classifier(images, training=False)
+        _check_training_inputs(inputs)  # a generator's, checked on tracing
+        images = self.augmentation(
+            {"images": inputs["images"], "labels": inputs["labels"]}, training=True
+        )["images"]
+        return self.classifier(images, training=True)
 
     def get_config(self):
         config = super().get_config()
@@ -80,3 +95,16 @@ class LabelAwareClassifier(keras.Model):
             config["augmentation"]
         )
         return cls(**config)
+
+
+def _check_training_inputs(inputs):
+    """Images alone trained the classifier without its augmentation."""
+    if isinstance(inputs, dict) and set(inputs) == {"images", "labels"}:
+        return
+    given = sorted(inputs) if isinstance(inputs, dict) else "images alone"
+    raise ValueError(
+        "A LabelAwareClassifier trains on {'images', 'labels'}: "
+        "model.fit(with_labels(images, labels), labels, ...) (or a "
+        "tf.data.Dataset of ({'images': x, 'labels': y}, y)); received "
+        f"{given}, which its augmentation cannot use."
+    )

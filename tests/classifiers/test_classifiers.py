@@ -141,3 +141,36 @@ def test_class_styles_inside_a_stack_make_a_label_aware_model(make_net):
     y = np.array([0, 1, 0, 1], "float32")
     history = model.fit(with_labels(x, y), y, batch_size=4, epochs=1, verbose=0)
     assert np.isfinite(history.history["loss"][0])
+
+
+def test_a_label_aware_model_refuses_to_train_on_images_alone(make_net):
+    # model.fit(images, labels) trained without the augmentation, silently;
+    # a dict without labels failed with a KeyError inside the model.
+    from keras_style_aug.classifiers import with_labels
+    from keras_style_aug.layers import RandomStyleTransfer
+
+    layer = RandomStyleTransfer(styles=[make_net("a")], class_styles={1: "a"})
+    model = build_vgg16_classifier(
+        (32, 32, 3), weights=None, dense_units=4, trainable_blocks=0, augmentation=layer
+    )
+    x = np.random.default_rng(0).uniform(0, 255, (4, 32, 32, 3)).astype("float32")
+    y = np.array([0, 1, 0, 1], "float32")
+    for wrong, named in ((x, "images alone"), ({"images": x}, r"\['images'\]")):
+        with pytest.raises(ValueError, match=rf"with_labels.*received {named}"):
+            model.fit(wrong, y, batch_size=4, epochs=1, verbose=0)
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(4)
+        with pytest.raises(ValueError, match="received images alone"):
+            model.fit(dataset, epochs=1, verbose=0)
+        # A generator is seen only when the step is traced; a fit after the
+        # error still trains (the failed trace stayed cached, and failed
+        # again). On JAX, Keras has freed the weights by then (the model is
+        # lost, as on any error inside an epoch there).
+        with pytest.raises(ValueError, match="received images alone"):
+            model.fit(((x, y) for _ in range(2)), steps_per_epoch=1, verbose=0)
+    model.fit(with_labels(x, y), y, 4, 1, verbose=0)  # positional batch, epochs
+    predicted = model.predict(x, verbose=0)
+    np.testing.assert_allclose(model.predict(with_labels(x, y), verbose=0), predicted)
+    assert model.evaluate(x, y, verbose=0)[0] >= 0  # validation: images alone
