@@ -31,6 +31,7 @@ import numpy as np
 from tqdm import tqdm
 
 from keras_style_aug.networks.runtime import too_small
+from keras_style_aug.utils.images import class_folders
 from keras_style_aug.utils.images import image_files
 from keras_style_aug.utils.images import load_image
 from keras_style_aug.utils.images import output_stems
@@ -42,7 +43,7 @@ _CHUNK = 64  # images decoded ahead, in parallel
 def plan(input_dir, output_dir, class_networks, copies=1):
     """(source, class, network, copy index, output path) for every output."""
     jobs = []
-    for class_dir in sorted(p for p in Path(input_dir).iterdir() if p.is_dir()):
+    for class_dir in class_folders(input_dir):
         networks = class_networks.get(class_dir.name) or class_networks.get("*")
         if not networks:
             continue
@@ -90,7 +91,7 @@ def expand_folder(
             f"--output {output_dir} is --input {input_dir} or inside it: a "
             "rerun would stylize the copies again. Pass a folder outside it."
         )
-    classes = sorted(p.name for p in input_dir.iterdir() if p.is_dir())
+    classes = [p.name for p in class_folders(input_dir)]
     unknown = sorted(set(class_networks) - set(classes) - {"*"})
     if unknown:
         raise ValueError(

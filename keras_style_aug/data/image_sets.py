@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from keras_style_aug.utils.images import class_folders
 from keras_style_aug.utils.images import image_files
 from keras_style_aug.utils.images import load_image
 from keras_style_aug.utils.tfds import load_or_say_instead
@@ -71,11 +72,7 @@ def load_class_folders(folder, size, limit_per_class=None):
     are skipped and counted in the printed summary.
     """
     folder = Path(folder)
-    classes = (
-        sorted(p.name for p in folder.iterdir() if p.is_dir())
-        if folder.is_dir()
-        else []
-    )
+    classes = [p.name for p in class_folders(folder)] if folder.is_dir() else []
     if not classes:
         raise ValueError(
             f"{folder} has no class subfolders: expected {folder}/<class>/*.jpg, "
@@ -92,6 +89,13 @@ def load_class_folders(folder, size, limit_per_class=None):
             labels.append(label)
     if not images:
         raise ValueError(f"No readable images under {folder}/<class>/.")
+    empty = [name for label, name in enumerate(classes) if label not in labels]
+    if empty:  # its label left a gap: a binary classifier got labels 1 and 2
+        raise ValueError(
+            f"Class folders {empty} of {folder} hold no readable images "
+            "(.jpg, .jpeg, .png, .bmp, .webp): add images or remove them; "
+            f"classes: {classes}."
+        )
     if skipped:
         print(f"skipped {len(skipped)} unreadable images: {skipped[:5]}")
     return ImageSet(np.stack(images), np.array(labels), classes)

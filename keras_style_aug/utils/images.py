@@ -17,6 +17,14 @@ def image_files(folder, recursive=False):
     return sorted(p for p in paths if p.suffix.lower() in IMAGE_SUFFIXES)
 
 
+def class_folders(folder):
+    """Sorted class subfolders of `folder`; hidden ones (`.ipynb_checkpoints`,
+    `.git`) are no class, as in `keras.utils.image_dataset_from_directory`."""
+    return sorted(
+        p for p in Path(folder).iterdir() if p.is_dir() and not p.name.startswith(".")
+    )
+
+
 def load_image(path, size=None, crop=False):
     """An RGB uint8 array, or `None` when the file is not a readable image
     (including a decompression bomb: more pixels than PIL's limit).

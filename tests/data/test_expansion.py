@@ -195,3 +195,12 @@ def test_tiny_inputs_are_skipped_and_named(style_files, tmp_path):
     (reason,) = summary["unreadable"].values()
     assert "tiny.png" in next(iter(summary["unreadable"]))
     assert reason == "too small (4x4 pixels; the style networks need at least 8x8)"
+
+
+def test_hidden_folders_are_no_class(dataset, make_net, tmp_path):
+    # `--class-styles *=...` stylized a `.ipynb_checkpoints` folder as a class.
+    hidden = dataset / ".ipynb_checkpoints"
+    hidden.mkdir()
+    Image.fromarray(np.zeros((20, 24, 3), "uint8")).save(hidden / "copy.jpg")
+    jobs = expansion.plan(dataset, tmp_path / "out", {"*": [make_net("a")]})
+    assert {job[1] for job in jobs} == {"cat", "dog"}

@@ -37,3 +37,24 @@ def test_tfds_without_network_says_to_pass_a_folder(monkeypatch):
     monkeypatch.setattr(tfds, "load", offline)
     with pytest.raises(OSError, match="--data-dir"):
         load_tfds_cats_vs_dogs(32)
+
+
+def test_class_folders_skip_hidden_folders_and_refuse_empty_classes(tmp_path):
+    # A Jupyter `.ipynb_checkpoints` folder was a class (label 0), and a class
+    # folder without images left a gap: cats 1 and dogs 2 for a sigmoid.
+    from PIL import Image
+
+    from keras_style_aug.data.image_sets import load_class_folders
+
+    for name in (".ipynb_checkpoints", "cat", "dog"):
+        (tmp_path / name).mkdir()
+    for k, name in enumerate(("cat", "dog", "cat", ".ipynb_checkpoints")):
+        pixels = np.full((12, 10, 3), 40 * k, "uint8")
+        Image.fromarray(pixels).save(tmp_path / name / f"{k}.png")
+    data = load_class_folders(tmp_path, 8)
+    assert data.class_names == ["cat", "dog"]
+    assert data.labels.tolist() == [0, 0, 1] and data.images.shape == (3, 8, 8, 3)
+    (tmp_path / "bird").mkdir()  # sorts first: cats would be 1
+    (tmp_path / "bird" / "notes.txt").write_text("no image")
+    with pytest.raises(ValueError, match=r"\['bird'\] .* hold no readable images"):
+        load_class_folders(tmp_path, 8)
