@@ -55,6 +55,9 @@ from keras_style_aug.classifiers import LabelAwareClassifier
 from keras_style_aug.classifiers import baseline_augmentation
 from keras_style_aug.classifiers import build_vgg16_classifier
 from keras_style_aug.classifiers import with_labels
+from keras_style_aug.cli.arguments import positive_int
+from keras_style_aug.cli.arguments import positive_number
+from keras_style_aug.cli.arguments import vgg16_side
 from keras_style_aug.data import CORRUPTIONS
 from keras_style_aug.data import RENDERINGS
 from keras_style_aug.data import cached_shift
@@ -92,32 +95,34 @@ def parse_args(argv=None):
         help="folder with one subfolder per class; "
         "default: TFDS cats_vs_dogs (downloads)",
     )
-    p.add_argument("--tfds-limit", type=int, default=None)
-    p.add_argument("--limit-per-class", type=int, default=None)
+    p.add_argument("--tfds-limit", type=positive_int, default=None)
+    p.add_argument("--limit-per-class", type=positive_int, default=None)
     p.add_argument(
         "--quick",
         action="store_true",
         help="frozen base, small images, few epochs (2 CPU cores)",
     )
-    p.add_argument("--image-size", type=int, default=None)
-    p.add_argument("--epochs", type=int, default=None)
+    p.add_argument("--image-size", type=vgg16_side, default=None)
+    p.add_argument("--epochs", type=positive_int, default=None)
     p.add_argument(
         "--small-epochs",
-        type=int,
+        type=positive_int,
         default=None,
         help="epochs on the small split (default --epochs); with 100 photos "
         "per class, 15 epochs are about 100 steps",
     )
-    p.add_argument("--batch-size", type=int, default=PAPER_TRAINING["batch_size"])
-    p.add_argument("--learning-rate", type=float, default=None)
-    p.add_argument("--seeds", type=int, default=3, help="seeds, small setting")
+    p.add_argument(
+        "--batch-size", type=positive_int, default=PAPER_TRAINING["batch_size"]
+    )
+    p.add_argument("--learning-rate", type=positive_number, default=None)
+    p.add_argument("--seeds", type=positive_int, default=3, help="seeds, small setting")
     p.add_argument(
         "--full-seeds",
-        type=int,
+        type=positive_int,
         default=None,
         help="seeds, full-training-set setting (default --seeds)",
     )
-    p.add_argument("--small-per-class", type=int, default=100)
+    p.add_argument("--small-per-class", type=positive_int, default=100)
     p.add_argument(
         "--styles",
         nargs="+",
@@ -145,7 +150,7 @@ def parse_args(argv=None):
     )
     p.add_argument(
         "--select-per-class",
-        type=int,
+        type=positive_int,
         default=8,
         help="validation images per class for Grad-CAM selection",
     )

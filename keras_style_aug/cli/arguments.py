@@ -26,6 +26,21 @@ def image_side(text):
     )
 
 
+def vgg16_side(text):
+    """A side VGG-16 (the classifier's base) takes: 32 at least."""
+    return positive_int(text, 32, " (VGG-16 takes 32x32 images at least)")
+
+
+def positive_number(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
 def output_folder(text):
     """A folder to write into, created if missing; a file there is refused."""
     if Path(text).exists() and not Path(text).is_dir():

@@ -7,6 +7,7 @@ from keras_style_aug.cli.arguments import add_styles
 from keras_style_aug.cli.arguments import image_side
 from keras_style_aug.cli.arguments import output_file
 from keras_style_aug.cli.arguments import positive_int
+from keras_style_aug.cli.arguments import vgg16_side
 
 SUITES = (
     "table1",
@@ -20,11 +21,6 @@ SUITES = (
     "training_overhead",
     "tfdata_vs_model",
 )
-
-
-def vgg16_side(text):
-    """A side the training-overhead suite's VGG-16 takes: 32 at least."""
-    return positive_int(text, 32, " (VGG-16 takes 32x32 images at least)")
 
 
 def add_arguments(parser):

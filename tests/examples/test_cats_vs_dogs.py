@@ -177,3 +177,25 @@ def test_style_settings_the_layer_refuses_stop_before_training(
                     "--limit-per-class", "5", *extra)  # fmt: skip
     with pytest.raises(SystemExit, match=match):
         script.main(args)
+
+
+@pytest.mark.parametrize(
+    "argument, value, problem",
+    [
+        # Each ran on: an untrained classifier scored as a result, Keras's
+        # default batch, a VGG-16 error after loading the photos, an
+        # IndexError in the report, an error inside predict.
+        ("--epochs", "0", "whole number >= 1"),
+        ("--batch-size", "0", "whole number >= 1"),
+        ("--image-size", "8", "whole number >= 32 (VGG-16 takes 32x32"),
+        ("--seeds", "0", "whole number >= 1"),
+        ("--small-per-class", "0", "whole number >= 1"),
+        ("--learning-rate", "-1e-4", "number > 0"),
+    ],
+)
+def test_numbers_the_experiment_cannot_use_are_refused_first(
+    argument, value, problem, capsys
+):
+    with pytest.raises(SystemExit):
+        load_script().parse_args([f"{argument}={value}"])
+    assert f"argument {argument}: expected a {problem}" in capsys.readouterr().err
