@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from keras_style_aug.assets import asset_path
+from keras_style_aug.cli.arguments import positive_int
 from keras_style_aug.losses import PerceptualLoss
 from keras_style_aug.training import StyleTrainer
 from keras_style_aug.training.content_data import load_square_images
@@ -44,12 +45,17 @@ CONFIGS = {
 }
 
 
+def conv5_side(text):
+    """A crop side for every config: the conv5 layers need 16 pixels."""
+    return positive_int(text, 16, " (VGG-19's conv5 layers need 16x16)")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--style", default="wave.jpg", help="painting in $KSA_ASSETS/styles")
-    p.add_argument("--steps", type=int, default=150)
-    p.add_argument("--image-size", type=int, default=96)
-    p.add_argument("--content-limit", type=int, default=None)
+    p.add_argument("--steps", type=positive_int, default=150)
+    p.add_argument("--image-size", type=conv5_side, default=96)
+    p.add_argument("--content-limit", type=positive_int, default=None)
     p.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
     p.add_argument("--output", default="outputs/layer_study")
     args = p.parse_args(argv)

@@ -1,14 +1,20 @@
 import importlib.util
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).parents[2] / "examples" / "layer_study.py"
 
 
-def test_layer_study_runs_at_toy_scale(tmp_path, assets):
+def load_script():
     spec = importlib.util.spec_from_file_location("layer_study", SCRIPT)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    table = module.main(
+    return module
+
+
+def test_layer_study_runs_at_toy_scale(tmp_path, assets):
+    table = load_script().main(
         [
             "--steps",
             "2",
@@ -29,3 +35,23 @@ def test_layer_study_runs_at_toy_scale(tmp_path, assets):
         in (tmp_path / "layer_study.md").read_text()
     )
     assert (tmp_path / "layer_study.png").stat().st_size > 5_000
+
+
+@pytest.mark.parametrize(
+    "argument, value, problem",
+    [
+        # 8 px failed inside VGG-19's pooling for the conv5 configs; no
+        # content photo said "No readable images" of a folder full of them.
+        ("--image-size", "8", ">= 16 (VGG-19's conv5 layers need 16x16)"),
+        ("--content-limit", "0", ">= 1"),
+        ("--steps", "0", ">= 1"),
+    ],
+)
+def test_numbers_the_study_cannot_use_are_refused_first(
+    argument, value, problem, capsys
+):
+    with pytest.raises(SystemExit):
+        load_script().main([f"{argument}={value}"])
+    assert f"argument {argument}: expected a whole number {problem}" in (
+        capsys.readouterr().err
+    )
