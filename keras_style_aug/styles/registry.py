@@ -242,14 +242,20 @@ def load(name_or_path):
 
     A multi-style network (its manifest entry lists `styles`) comes back with
     its `style_names`; a style taken out of one (`taken_from`) as a
-    single-style network.
+    single-style network, as does `"NETWORK:STYLE"` (the command line's
+    spelling), named `NETWORK-STYLE`.
 
     Args:
-        name_or_path: a name from `available()` or a path to a `.weights.h5`
-            file written by `TransformerNet.save_weights()` or `StyleTrainer`.
+        name_or_path: a name from `available()`, `"NETWORK:STYLE"` for one
+            style of a multi-style network (e.g. `"paintings6_lite:udnie"`),
+            or a path to a `.weights.h5` file written by
+            `TransformerNet.save_weights()` or `StyleTrainer`.
     """
     entries = manifest()["styles"]
     if not _is_path(name_or_path):
+        network, colon, style = str(name_or_path).partition(":")
+        if colon:
+            return load(network).single_style(style, name=f"{network}-{style}")
         source = _source(entries.get(str(name_or_path)))
         if source:
             return load(source).single_style(str(name_or_path))

@@ -220,3 +220,21 @@ def test_multi_style_files_load_with_their_names(
     assert "duo" in styles.available()
     assert "duo" not in styles.single_style_names()
     assert "solo" in styles.single_style_names()
+
+
+def test_one_style_of_a_multi_style_network_by_the_command_lines_spelling():
+    # "paintings6:shipwreck" works in `keras-style-aug stylize --style`; in
+    # the layer and `load` it was an unknown style.
+    multi = styles.load("paintings6_lite")
+    single = styles.load("paintings6_lite:shipwreck")
+    assert single.name == "paintings6_lite-shipwreck" and single.style_names is None
+    x = np.random.default_rng(2).uniform(0, 255, (2, 24, 24, 3)).astype("float32")
+    np.testing.assert_array_equal(
+        np.asarray(single(x)), np.asarray(multi(x, style="shipwreck"))
+    )
+    layer = RandomStyleTransfer(styles=["paintings6_lite:shipwreck", "wave"])
+    assert layer.style_names == ["paintings6_lite-shipwreck", "wave"]
+    with pytest.raises(ValueError, match="holds the styles.*received style='nope'"):
+        styles.load("paintings6_lite:nope")
+    with pytest.raises(ValueError, match="'wave' is a single-style network"):
+        styles.load("wave:shipwreck")
