@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.examples.refusals import assert_refused_first
+
 SCRIPT = Path(__file__).parents[2] / "examples" / "cats_vs_dogs" / "run_experiment.py"
 # One traditional augmentation and every style method (the offline copy with a
 # flip: below).
@@ -196,6 +198,5 @@ def test_style_settings_the_layer_refuses_stop_before_training(
 def test_numbers_the_experiment_cannot_use_are_refused_first(
     argument, value, problem, capsys
 ):
-    with pytest.raises(SystemExit):
-        load_script().parse_args([f"{argument}={value}"])
-    assert f"argument {argument}: expected a {problem}" in capsys.readouterr().err
+    parse = load_script().parse_args
+    assert_refused_first(parse, argument, value, problem, capsys)

@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.examples.refusals import assert_refused_first
+
 SCRIPT = Path(__file__).parents[2] / "examples" / "layer_study.py"
 
 
@@ -50,8 +52,5 @@ def test_layer_study_runs_at_toy_scale(tmp_path, assets):
 def test_numbers_the_study_cannot_use_are_refused_first(
     argument, value, problem, capsys
 ):
-    with pytest.raises(SystemExit):
-        load_script().main([f"{argument}={value}"])
-    assert f"argument {argument}: expected a whole number {problem}" in (
-        capsys.readouterr().err
-    )
+    problem = f"whole number {problem}"
+    assert_refused_first(load_script().main, argument, value, problem, capsys)
