@@ -55,8 +55,10 @@ def output_file(text):
     return text
 
 
-def add_styles(parser, required=False, default_help="", one=False):
-    """`--styles A B ...` (or `--style A --style B`)."""
+def add_styles(parser, required=False, default_help="", one=False, mixes=True):
+    """`--styles A B ...` (or `--style A --style B`); `mixes`: the command
+    takes fixed mixes `NAME:STYLE=W,STYLE=W` too."""
+    forms = "NAME:STYLE" + (", NAME:STYLE=W,STYLE=W" if mixes else "")
     parser.add_argument(
         "--styles",
         "--style",
@@ -66,8 +68,8 @@ def add_styles(parser, required=False, default_help="", one=False):
         required=required,
         metavar="STYLE",
         help=("the style" if one else "styles")
-        + ": names, .weights.h5 paths, or for a multi-style network NAME:STYLE, "
-        "NAME:STYLE=W,STYLE=W, or NAME alone for all its styles"
+        + f": names, .weights.h5 paths, or for a multi-style network {forms}"
+        + ("" if one else ", or NAME alone for all its styles")
         + (f" (default: {default_help})" if default_help else ""),
     )
 

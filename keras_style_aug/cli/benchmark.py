@@ -24,7 +24,7 @@ SUITES = (
 
 
 def add_arguments(parser):
-    add_styles(parser, default_help="every available style")
+    add_styles(parser, default_help="every available style", mixes=False)
     parser.add_argument(
         "--preset",
         default=None,

@@ -15,7 +15,7 @@ def add_arguments(parser):
     parser.add_argument(
         "--output", type=output_folder, required=True, help="folder for the copies"
     )
-    add_styles(parser, default_help="none; or pass --class-styles")
+    add_styles(parser, default_help="none; or pass --class-styles", mixes=False)
     parser.add_argument(
         "--class-styles",
         nargs="+",
@@ -44,7 +44,18 @@ def run(args):
     loaded = {}
 
     def nets(names):
-        return [loaded.setdefault(n, styles.load(n)) for n in names]
+        """The networks of style arguments; a multi-style one named alone
+        gives each of its styles (copy k takes style k % count)."""
+        result = []
+        for name in names:
+            net = loaded.setdefault(name, styles.load(name))
+            if net.style_names:  # named as styles.load("NETWORK:STYLE") names it
+                result += [
+                    net.single_style(s, name=f"{net.name}:{s}") for s in net.style_names
+                ]
+            else:
+                result.append(net)
+        return result
 
     if args.styles:
         mapping = {"*": nets(args.styles)}

@@ -25,6 +25,7 @@ def add_arguments(parser):
         parser,
         default_help="every single-style network; a multi-style network "
         "adds each of its styles",
+        mixes=False,
     )
     parser.add_argument(
         "--images-per-class",

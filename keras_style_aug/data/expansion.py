@@ -52,7 +52,8 @@ def plan(input_dir, output_dir, class_networks, copies=1):
         for path in files:
             for k in range(copies):
                 net = networks[k % len(networks)]
-                name = f"{stems[path]}_{net.name}_{k}.png"
+                style = net.name.replace(":", "-")  # "paintings6:wave"
+                name = f"{stems[path]}_{style}_{k}.png"
                 jobs.append(
                     (
                         path,
@@ -90,6 +91,16 @@ def expand_folder(
         raise ValueError(
             f"--output {output_dir} is --input {input_dir} or inside it: a "
             "rerun would stylize the copies again. Pass a folder outside it."
+        )
+    multi = sorted(
+        {n.name for ns in class_networks.values() for n in ns if n.style_names}
+    )
+    if multi:  # failed at the first image, after recording the settings
+        raise ValueError(
+            f"{multi} hold several styles: a copy takes one. Pass their styles "
+            "one by one, e.g. styles.load('NETWORK:STYLE') or "
+            "net.single_style(STYLE) (on the command line, NETWORK alone "
+            "gives all its styles)."
         )
     classes = [p.name for p in class_folders(input_dir)]
     unknown = sorted(set(class_networks) - set(classes) - {"*"})

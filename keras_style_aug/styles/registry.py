@@ -243,7 +243,8 @@ def load(name_or_path):
     A multi-style network (its manifest entry lists `styles`) comes back with
     its `style_names`; a style taken out of one (`taken_from`) as a
     single-style network, as does `"NETWORK:STYLE"` (the command line's
-    spelling), named `NETWORK-STYLE`.
+    spelling; the network keeps that name, so `class_styles` and the
+    selector's choices name it the same way).
 
     Args:
         name_or_path: a name from `available()`, `"NETWORK:STYLE"` for one
@@ -255,7 +256,7 @@ def load(name_or_path):
     if not _is_path(name_or_path):
         network, colon, style = str(name_or_path).partition(":")
         if colon:
-            return load(network).single_style(style, name=f"{network}-{style}")
+            return load(network).single_style(style, name=str(name_or_path))
         source = _source(entries.get(str(name_or_path)))
         if source:
             return load(source).single_style(str(name_or_path))

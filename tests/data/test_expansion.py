@@ -204,3 +204,33 @@ def test_hidden_folders_are_no_class(dataset, make_net, tmp_path):
     Image.fromarray(np.zeros((20, 24, 3), "uint8")).save(hidden / "copy.jpg")
     jobs = expansion.plan(dataset, tmp_path / "out", {"*": [make_net("a")]})
     assert {job[1] for job in jobs} == {"cat", "dog"}
+
+
+def test_a_style_named_network_colon_style_writes_files_without_a_colon(
+    dataset, tmp_path
+):
+    from keras_style_aug import styles
+
+    net = styles.load("paintings6_lite:shipwreck")  # no colon in a Windows name
+    jobs = expansion.plan(dataset, tmp_path / "out", {"cat": [net]})
+    assert jobs[0][4].name == "cat0_paintings6_lite-shipwreck_0.png"
+
+
+def test_a_multi_style_network_is_expanded_style_by_style(dataset, tmp_path, capsys):
+    from keras_style_aug import styles
+
+    # The API: refused before anything is written (it failed at the first
+    # image, and the settings it had recorded refused the corrected rerun).
+    with pytest.raises(ValueError, match=r"\['paintings6_lite'\] hold several"):
+        expansion.expand_folder(
+            dataset, tmp_path / "api", {"*": [styles.load("paintings6_lite")]}
+        )
+    assert not (tmp_path / "api").exists()
+    # The command line: a multi-style network named alone gives its styles.
+    out = tmp_path / "cli"
+    argv = ["expand", "--input", str(dataset), "--output", str(out)]
+    assert main([*argv, "--class-styles", "cat=paintings6_lite", "--copies", "2"]) == 0
+    written = sorted(p.name for p in (out / "cat").iterdir())
+    assert written[:2] == ["cat0_paintings6_lite-starry_night_1.png",
+                           "cat0_paintings6_lite-wave_0.png"]  # fmt: skip
+    assert len(written) == 6 and "wrote 6 images" in capsys.readouterr().out

@@ -227,13 +227,15 @@ def test_one_style_of_a_multi_style_network_by_the_command_lines_spelling():
     # the layer and `load` it was an unknown style.
     multi = styles.load("paintings6_lite")
     single = styles.load("paintings6_lite:shipwreck")
-    assert single.name == "paintings6_lite-shipwreck" and single.style_names is None
+    assert single.name == "paintings6_lite:shipwreck" and single.style_names is None
     x = np.random.default_rng(2).uniform(0, 255, (2, 24, 24, 3)).astype("float32")
     np.testing.assert_array_equal(
         np.asarray(single(x)), np.asarray(multi(x, style="shipwreck"))
     )
     layer = RandomStyleTransfer(styles=["paintings6_lite:shipwreck", "wave"])
-    assert layer.style_names == ["paintings6_lite-shipwreck", "wave"]
+    assert layer.style_names == ["paintings6_lite:shipwreck", "wave"]
+    by_class = RandomStyleTransfer(class_styles={1: "paintings6_lite:shipwreck"})
+    assert by_class.style_names == ["paintings6_lite:shipwreck"]
     with pytest.raises(ValueError, match="holds the styles.*received style='nope'"):
         styles.load("paintings6_lite:nope")
     with pytest.raises(ValueError, match="'wave' is a single-style network"):
