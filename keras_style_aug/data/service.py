@@ -38,8 +38,10 @@ def stylize_with_service(
     """`dataset.map(layer)`, run by the `tf.data` service at `service`.
 
     Args:
-        dataset: a `tf.data.Dataset` of image batches, or of
-            `{"images", "labels"}` dicts when `layer` uses `class_styles`.
+        dataset: a `tf.data.Dataset` of image batches, of `(images,
+            labels, ...)` tuples (the images are stylized, the rest passed
+            on; a layer with `class_styles` gets the labels), or of
+            `{"images", "labels"}` dicts.
         layer: a `RandomStyleTransfer` (or any Keras preprocessing layer).
         service: the dispatcher address, e.g. `"grpc://dispatcher-host:5050"`.
         processing_mode: `"distributed_epoch"` (each element once, split across
@@ -60,9 +62,21 @@ def stylize_with_service(
             "`processing_mode` must be 'distributed_epoch' or 'parallel_epochs'; "
             f"received {processing_mode!r}."
         )
-    mapped = dataset.map(lambda batch: layer(batch, training=True))
+    mapped = dataset.map(lambda *item: _stylize(layer, item))
     return mapped.apply(
         tf.data.experimental.service.distribute(
             processing_mode=processing_mode, service=service, job_name=job_name
         )
     )
+
+
+def _stylize(layer, item):
+    """`layer` applied to one dataset element: a batch, a dict, or a tuple
+    whose first entry is the images (an `(x, y)` dataset failed in `map`)."""
+    if len(item) == 1:
+        return layer(item[0], training=True)
+    images, labels, *rest = item
+    if getattr(layer, "class_styles", None):
+        batch = layer({"images": images, "labels": labels}, training=True)
+        return (batch["images"], labels, *rest)
+    return (layer(images, training=True), labels, *rest)

@@ -61,6 +61,27 @@ def test_class_styles_through_the_service(service, make_net):
         np.testing.assert_array_equal(changed, labels == 1)
 
 
+def test_image_label_pairs_keep_their_labels(service, make_net):
+    # An (x, y) dataset, the usual Keras input, failed in `map` ("takes 1
+    # positional argument but 2 were given").
+    import tensorflow as tf
+
+    images = np.random.default_rng(2).uniform(0, 255, (4, 16, 16, 3)).astype("float32")
+    labels = np.array([0, 1, 0, 1])
+    by_class = RandomStyleTransfer(
+        styles=[make_net("a")], class_styles={1: "a"}, rate=1.0, seed=0
+    )
+    anyone = RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0)
+    pairs = tf.data.Dataset.from_tensor_slices((images, labels)).batch(4)
+    for layer, expected in ((by_class, labels == 1), (anyone, [True] * 4)):
+        for x, y in stylize_with_service(
+            pairs, layer, service, processing_mode="parallel_epochs"
+        ):
+            np.testing.assert_array_equal(y.numpy(), labels)
+            changed = np.abs(x.numpy() - images).reshape(4, -1).max(1) > 1
+            np.testing.assert_array_equal(changed, expected)
+
+
 def test_bad_mode(service, make_net):
     import tensorflow as tf
 
