@@ -191,7 +191,8 @@ class StyleTrainer:
             in its own order (shuffle it first if need be), a resumed run
             reading on after the images already trained on.
         name: style (or multi-style network) name; the output file is
-            `NAME.weights.h5`.
+            `NAME.weights.h5` (so no `/`, `\\` or `:`, the spelling of one
+            style of a multi-style network in `styles.load`).
         network: `"full"`, `"lite"` or a `TransformerNet`.
         normalization: for a `"full"` or `"lite"` network, what follows its
             convolutions (`TransformerNet`'s `normalization`): `"instance"`
@@ -299,6 +300,17 @@ class StyleTrainer:
                 f"`image_size` must be a whole number >= {MIN_SIDE} (the network "
                 f"and VGG-19's pooling need {MIN_SIDE}x{MIN_SIDE} crops; the "
                 f"paper's is 256). Received: image_size={image_size!r}"
+            )
+        if (
+            not isinstance(name, str)
+            or not name.strip()
+            or name.startswith(".")
+            or any(c in name for c in "/\\:")
+        ):  # "" wrote a hidden ".weights.h5"; "a:b" loads as style b of a
+            raise ValueError(
+                "`name` names the style and its file NAME.weights.h5: a "
+                "non-empty name without '/', '\\' or ':' that does not start "
+                f"with '.', e.g. 'my_style'. Received: name={name!r}"
             )
         self.name = name
         self.image_size = int(image_size)

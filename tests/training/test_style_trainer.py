@@ -434,6 +434,11 @@ def test_bad_arguments(tmp_path):
         )
     with pytest.raises(ValueError, match="missing.jpg does not exist"):
         tiny_trainer(tmp_path, steps=2, style=str(tmp_path / "missing.jpg"))
+    # "" wrote a hidden ".weights.h5"; "a:b" would load as style b of "a";
+    # "a/b" failed in Keras's layer-name check.
+    for bad in ("", ".hidden", "my:style", "a/b"):
+        with pytest.raises(ValueError, match="`name` names the style and its file"):
+            StyleTrainer(STYLE, CONTENT, name=bad, image_size=32, vgg_weights=None)
 
 
 def test_an_empty_dataset_is_refused_by_name(tmp_path):
