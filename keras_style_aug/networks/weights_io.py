@@ -5,6 +5,7 @@ helpers name them, infer the architecture a file was saved from, and write
 compact float16 copies.
 """
 
+import zipfile
 from pathlib import Path
 
 import h5py
@@ -31,10 +32,17 @@ def read_weights_header(path):
             shapes = [tuple(group[str(i)].shape) for i in range(len(group))]
             value = f.attrs.get(NORMALIZATION_ATTR, "instance")
     except (OSError, KeyError) as e:
+        # "Delete it" was the advice, even for a user's own model file.
+        what = (
+            "a Keras model file (.keras), not a weights file"
+            if zipfile.is_zipfile(path)
+            else f"not a readable TransformerNet weights file ({e})"
+        )
         raise ValueError(
-            f"{path} is not a readable TransformerNet weights file ({e}). "
-            "It may be truncated or corrupt: delete it and download or train "
-            "it again."
+            f"{path} is {what}. Pass a `.weights.h5` file written by "
+            "TransformerNet.save_weights() or StyleTrainer; one that is "
+            "truncated or corrupt (a cut download or copy) must be fetched, "
+            "copied or trained again."
         ) from None
     value = value.decode() if isinstance(value, bytes) else str(value)
     if value not in NORMALIZATIONS:

@@ -182,8 +182,16 @@ def test_weights_files_record_the_normalization(tmp_path):
 def test_corrupt_weights_file_is_refused(tmp_path):
     path = tmp_path / "bad.weights.h5"
     path.write_bytes(b"not an hdf5 file at all")
-    with pytest.raises(ValueError, match="truncated or corrupt"):
+    with pytest.raises(ValueError, match="not a readable.*truncated or corrupt"):
         TransformerNet.from_weights_file(path)
+    # A user's model file was called corrupt, to be deleted.
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.save(tmp_path / "model.keras")
+    with pytest.raises(ValueError, match=r"is a Keras model file \(.keras\), not a"):
+        TransformerNet.from_weights_file(tmp_path / "model.keras")
+    with pytest.raises(ValueError) as refused:
+        TransformerNet.from_weights_file(path)
+    assert "delete" not in str(refused.value)
 
 
 def test_clone_copies_weights_and_leaves_the_original_alone(make_net):
