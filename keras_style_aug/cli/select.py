@@ -70,14 +70,14 @@ def run(args):
             "--plot needs matplotlib: pip install 'keras-style-aug[plot]'"
         ) from None
     classifier = keras.saving.load_model(args.classifier)
-    size = classifier.input_shape[1]
-    if size is None:
-        raise ValueError("--classifier needs a fixed input size, e.g. (224, 224, 3).")
-    data = load_class_folders(args.data_dir, size, args.images_per_class)
     candidates = args.styles or styles.single_style_names()
     if not candidates:
         raise ValueError("no styles available: pass --styles or install some.")
     selector = GradCamStyleSelector(classifier, candidates, layer_name=args.layer)
+    size = selector.classifier.input_shape[1]  # a LabelAwareClassifier has none
+    if size is None:
+        raise ValueError("--classifier needs a fixed input size, e.g. (224, 224, 3).")
+    data = load_class_folders(args.data_dir, size, args.images_per_class)
     table = selector.evaluate(data.images.astype("float32"), data.labels)
     mapping = selector.select(criterion=args.criterion)
     Path(args.output).write_text(

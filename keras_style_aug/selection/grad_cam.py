@@ -24,7 +24,7 @@ _EPS = 1e-7
 def last_conv_layer(model):
     """Name of the last layer with a 4-D (N, H, W, C) output; in a model
     nested in `model` (e.g. an applications base), its last such layer."""
-    model = _as_functional(model)
+    model = as_functional(model)
     for layer in reversed(model.layers):
         if isinstance(layer, keras.layers.InputLayer):
             continue
@@ -41,9 +41,14 @@ def last_conv_layer(model):
     )
 
 
-def _as_functional(model):
+def as_functional(model):
     """A functional view of `model`: a built `keras.Sequential` is the graph
-    of its own layers; other models must be functional."""
+    of its own layers, a `LabelAwareClassifier` its classifier (what it is
+    at inference); other models must be functional."""
+    from keras_style_aug.classifiers.label_aware import LabelAwareClassifier
+
+    if isinstance(model, LabelAwareClassifier):
+        model = model.classifier
     if isinstance(model, keras.Sequential):
         graph = getattr(model, "_functional", None)  # the graph Keras keeps
         if graph is None:
@@ -56,7 +61,7 @@ def _as_functional(model):
         raise ValueError(
             f"grad_cam needs a functional or Sequential model; {model.name!r} is "
             f"a subclassed {type(model).__name__}, whose layers form no graph. "
-            "Pass its functional classifier (e.g. LabelAwareClassifier.classifier)."
+            "Pass the functional model it wraps."
         )
     return model
 
@@ -78,7 +83,7 @@ def _path_to(model, layer_name):
         if layer.name == layer_name:
             return [layer]
         if isinstance(layer, (Functional, keras.Sequential)):
-            inner = _path_to(_as_functional(layer), layer_name)
+            inner = _path_to(as_functional(layer), layer_name)
             if inner:
                 return [layer, *inner]
     return []
@@ -111,7 +116,7 @@ def _split_at(model, layer_name):
                 f"Choose one such as {last_conv_layer(model)!r}."
             )
         return _between(model.inputs[0], output), _between(output, model.outputs[0])
-    inner_features, inner_head = _split_at(_as_functional(path[0]), layer_name)
+    inner_features, inner_head = _split_at(as_functional(path[0]), layer_name)
     before = _between(model.inputs[0], node.input_tensors[0])
     after = _between(node.output_tensors[0], model.outputs[0])
 
@@ -178,7 +183,7 @@ def grad_cam(model, images, layer_name=None, class_index=None):
             f"grad_cam expects a batch of images (N, H, W, C); received shape "
             f"{images.shape}."
         )
-    model = _as_functional(model)
+    model = as_functional(model)
     features_model, head = _split_at(model, layer_name or last_conv_layer(model))
     sigmoid_output = getattr(model.layers[-1], "activation", None) is (
         keras.activations.sigmoid

@@ -36,6 +36,7 @@ from tqdm import tqdm
 
 from keras_style_aug import styles as style_registry
 from keras_style_aug.networks import TransformerNet
+from keras_style_aug.selection.grad_cam import as_functional
 from keras_style_aug.selection.grad_cam import grad_cam
 from keras_style_aug.utils.images import save_figure
 
@@ -46,8 +47,9 @@ class GradCamStyleSelector:
     """Scores candidate styles per class with Grad-CAM on a classifier.
 
     Args:
-        classifier: a functional Keras model taking images in 0..255 with one
-            sigmoid output (binary) or a softmax over classes.
+        classifier: a functional or Sequential Keras model (or a
+            `LabelAwareClassifier`: its classifier is used) taking images in
+            0..255 with one sigmoid output (binary) or a softmax over classes.
         styles: style names, weights-file paths or `TransformerNet`s; each
             style of a multi-style network is a candidate of its own.
         layer_name: conv layer for Grad-CAM; default the last one.
@@ -60,7 +62,7 @@ class GradCamStyleSelector:
     ):
         if not styles:
             raise ValueError("GradCamStyleSelector needs at least one style.")
-        self.classifier = classifier
+        self.classifier = as_functional(classifier)
         networks = [
             s if isinstance(s, TransformerNet) else style_registry.load(s)
             for s in styles

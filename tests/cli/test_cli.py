@@ -104,14 +104,23 @@ def test_errors_are_one_line_not_tracebacks(tmp_path, capsys):
     assert "error:" in err and "Traceback" not in err
 
 
-def test_select_writes_mapping_and_figure(tmp_path, make_net):
+@pytest.mark.parametrize("class_styles", [None, {1: "a"}], ids=["plain", "label-aware"])
+def test_select_writes_mapping_and_figure(tmp_path, make_net, class_styles):
     import json
     import subprocess
     import sys
 
     from keras_style_aug.classifiers import build_vgg16_classifier
+    from keras_style_aug.layers import RandomStyleTransfer
 
-    classifier = build_vgg16_classifier((32, 32, 3), weights=None, dense_units=4)
+    # A LabelAwareClassifier (the package's class-style model) failed with
+    # AttributeError: no attribute 'input_shape'.
+    augmentation = class_styles and RandomStyleTransfer(
+        styles=[make_net("a")], class_styles=class_styles
+    )
+    classifier = build_vgg16_classifier(
+        (32, 32, 3), weights=None, dense_units=4, augmentation=augmentation
+    )
     classifier.save(tmp_path / "clf.keras")
     rng = np.random.default_rng(0)
     for cls in ("cat", "dog"):

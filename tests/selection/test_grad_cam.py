@@ -125,3 +125,17 @@ def test_a_base_model_called_inside_the_classifier_is_explained_inside():
             )
     with pytest.raises(ValueError, match="has no layer 'nope'.*e.g. 'conv'"):
         grad_cam(nested, images, layer_name="nope")
+
+
+def test_a_label_aware_classifier_is_explained_by_its_classifier(make_net):
+    from keras_style_aug.classifiers import build_vgg16_classifier
+    from keras_style_aug.layers import RandomStyleTransfer
+
+    layer = RandomStyleTransfer(styles=[make_net("a")], class_styles={1: "a"})
+    model = build_vgg16_classifier(
+        (32, 32, 3), weights=None, dense_units=4, augmentation=layer
+    )
+    images = np.random.default_rng(0).uniform(0, 255, (2, 32, 32, 3))
+    np.testing.assert_array_equal(
+        grad_cam(model, images), grad_cam(model.classifier, images)
+    )
