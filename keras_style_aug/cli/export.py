@@ -28,14 +28,22 @@ def add_arguments(parser):
 
 
 def run(args):
+    from keras_style_aug import styles
     from keras_style_aug.cli.style_specs import parse
     from keras_style_aug.export import export_stylizer
 
     if len(args.styles) != 1:
         raise ValueError(f"export takes one style; received {args.styles}")
     name, style_mix = parse(args.styles[0])
+    net = styles.load(name)
+    if net.is_multi_style and style_mix is None:  # said "pass `style_mix`"
+        raise ValueError(
+            f"{name} holds {net.num_styles} styles {list(net.style_names)}; an "
+            f"export takes one: pass --styles {name}:STYLE, or a fixed mix "
+            f"{name}:STYLE=W,STYLE=W."
+        )
     error = export_stylizer(
-        name,
+        net,
         args.output,
         format=args.format,
         strength=args.strength,

@@ -52,6 +52,11 @@ def test_export_cli(tmp_path, make_net, capsys):
         main(["export", "--style", str(path), "--output", str(tmp_path / "out")]) == 0
     )
     assert "differs from the Keras model by at most" in capsys.readouterr().out
+    # A multi-style network named alone said "pass `style_mix`", which is
+    # no option of the command.
+    out = str(tmp_path / "lite")
+    assert main(["export", "--style", "paintings6_lite", "--output", out]) == 2
+    assert "pass --styles paintings6_lite:STYLE" in capsys.readouterr().err
 
 
 def test_multi_style_stylizer_uses_the_chosen_style_or_mix(multi, tmp_path):
