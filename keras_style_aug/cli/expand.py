@@ -49,10 +49,8 @@ def run(args):
         result = []
         for name in names:
             net = loaded.setdefault(name, styles.load(name))
-            if net.style_names:  # named as styles.load("NETWORK:STYLE") names it
-                result += [
-                    net.single_style(s, name=f"{net.name}:{s}") for s in net.style_names
-                ]
+            if net.style_names:
+                result += [styles.one_style(net, s) for s in net.style_names]
             else:
                 result.append(net)
         return result

@@ -106,17 +106,22 @@ def _split_at(model, layer_name):
             f"Model {model.name!r} has no layer {layer_name!r}; choose a "
             f"convolutional layer, e.g. {last_conv_layer(model)!r}."
         )
+    return _split_along(model, path)
+
+
+def _split_along(model, path):
+    """`_split_at` for the `path` of layers `_path_to` found."""
     node = _called_in(model, path[0])
     if len(path) == 1:
         output = node.output_tensors[0]
         if len(output.shape) != 4:
             raise ValueError(
                 f"Grad-CAM explains a convolutional layer's (N, H, W, C) "
-                f"output; {layer_name!r} outputs shape {tuple(output.shape)}. "
+                f"output; {path[0].name!r} outputs shape {tuple(output.shape)}. "
                 f"Choose one such as {last_conv_layer(model)!r}."
             )
         return _between(model.inputs[0], output), _between(output, model.outputs[0])
-    inner_features, inner_head = _split_at(as_functional(path[0]), layer_name)
+    inner_features, inner_head = _split_along(as_functional(path[0]), path[1:])
     before = _between(model.inputs[0], node.input_tensors[0])
     after = _between(node.output_tensors[0], model.outputs[0])
 

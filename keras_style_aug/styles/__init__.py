@@ -3,6 +3,7 @@
 from keras_style_aug.styles.registry import available
 from keras_style_aug.styles.registry import load
 from keras_style_aug.styles.registry import manifest
+from keras_style_aug.styles.registry import one_style
 from keras_style_aug.styles.registry import single_style_names
 
-__all__ = ["available", "load", "manifest", "single_style_names"]
+__all__ = ["available", "load", "manifest", "one_style", "single_style_names"]

@@ -228,6 +228,12 @@ def _download(name, entry):
         partial.unlink(missing_ok=True)
 
 
+def one_style(net, style):
+    """Style `style` of the multi-style network `net` as a single-style
+    network named `NETWORK:STYLE`, the name `load` takes it by."""
+    return net.single_style(style, name=f"{net.name}:{style}")
+
+
 def _sidecar_entry(path):
     """The `NAME.json` StyleTrainer wrote beside a weights file, if any."""
     sidecar = Path(path).with_name(style_name(path) + ".json")
@@ -256,7 +262,7 @@ def load(name_or_path):
     if not _is_path(name_or_path):
         network, colon, style = str(name_or_path).partition(":")
         if colon:
-            return load(network).single_style(style, name=str(name_or_path))
+            return one_style(load(network), style)
         source = _source(entries.get(str(name_or_path)))
         if source:
             return load(source).single_style(str(name_or_path))

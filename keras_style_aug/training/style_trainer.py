@@ -45,6 +45,7 @@ of paintings, `{"a": style, "b": other}`, trains one multi-style network):
 ['content', 'style', 'total', 'tv']
 """
 
+import functools
 import hashlib
 import json
 import math
@@ -469,11 +470,8 @@ class StyleTrainer:
         if isinstance(image, (str, Path)):
             array = load_image(image, size=self.image_size)
             if array is None:
-                problem = (
-                    "is not a readable image"
-                    if Path(image).exists()
-                    else ("does not exist")
-                )
+                exists = Path(image).exists()
+                problem = "is not a readable image" if exists else "does not exist"
                 raise ValueError(f"`style_image` {image} {problem}.")
             return Path(image), np.asarray(array, "float32")
         return None, np.asarray(image, "float32")
@@ -485,12 +483,17 @@ class StyleTrainer:
 
             content = coco_content()
         num_styles = len(self.style_names) if self.style_names else None
-        self.content_dataset = None
         if hasattr(content, "element_spec"):  # a tf.data.Dataset
-            self.content_dataset = content
-            batches = tf_dataset_batches(
-                content, size, self.batch_size, num_styles, self.seed
+            # Kept to build again for a resumed run (`start_step=`).
+            self._read_dataset = functools.partial(
+                tf_dataset_batches,
+                content,
+                size,
+                self.batch_size,
+                num_styles,
+                self.seed,
             )
+            batches = self._read_dataset()
             first = next(iter(batches.take(1)), None)
             if first is None:
                 raise ValueError(
@@ -566,14 +569,7 @@ class StyleTrainer:
         if isinstance(batches, ContentBatches):
             batches.resume_after(start_step)
         elif start_step:  # a dataset: read on after the images trained on
-            batches = tf_dataset_batches(
-                self.content_dataset,
-                self.image_size,
-                self.batch_size,
-                len(self.style_names) if self.style_names else None,
-                self.seed,
-                start_step=start_step,
-            )
+            batches = self._read_dataset(start_step=start_step)
         clock = WallClock(checkpoint / "wall_time.json")
         history = model.fit(
             batches,
