@@ -76,7 +76,7 @@ def load_class_folders(folder, size, limit_per_class=None):
     if not classes:
         raise ValueError(
             f"{folder} has no class subfolders: expected {folder}/<class>/*.jpg, "
-            "e.g. $KSA_ASSETS/cats_vs_dogs/train."
+            "e.g. photos/ holding cat/ and dog/."
         )
     images, labels, skipped = [], [], []
     for label, name in enumerate(classes):
@@ -108,7 +108,7 @@ def load_tfds_cats_vs_dogs(size, limit=None, data_dir=None):
     ds = load_or_say_instead(
         "cats_vs_dogs",
         "a folder of class subfolders instead, e.g. --data-dir "
-        "$KSA_ASSETS/cats_vs_dogs/train",
+        "photos/ (photos/cat/*.jpg, photos/dog/*.jpg)",
         split="train",
         as_supervised=True,
         data_dir=data_dir,

@@ -9,6 +9,29 @@ import keras
 LUMA = (0.299, 0.587, 0.114)
 
 
+def is_concrete(x):
+    """Whether `x` has values here (eager), not only a traced shape."""
+    try:
+        keras.ops.convert_to_numpy(x[:1] if len(tuple(x.shape)) else x)
+    except Exception:  # a TensorFlow graph, a JAX tracer, a symbolic tensor
+        return False
+    return True
+
+
+def on_host(b, fn, value):
+    """Calls `fn(value)` in Python when a traced computation (a TensorFlow
+    graph: `tf.function`, `tf.data`; JAX's `jit`) runs; `b` is the backend
+    it is traced with."""
+    if b.name == "tensorflow":
+        import tensorflow as tf
+
+        tf.py_function(lambda v: fn(v.numpy()), [value], [])
+    elif b.name == "jax":
+        import jax
+
+        jax.debug.callback(fn, value)
+
+
 def check_images(images, data_format):
     shape = tuple(images.shape)
     if len(shape) not in (3, 4):

@@ -1,6 +1,7 @@
 """`RandomStyleTransfer`: fast neural style transfer as a random augmentation."""
 
 import math
+import os
 import warnings
 
 import keras
@@ -14,6 +15,7 @@ from keras_style_aug.layers import style_draws as draws
 from keras_style_aug.layers import style_options as opts
 from keras_style_aug.networks import TransformerNet
 from keras_style_aug.networks.runtime import check_images
+from keras_style_aug.styles.registry import is_path
 
 
 @keras.saving.register_keras_serializable(package="keras_style_aug")
@@ -102,7 +104,12 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         super().__init__(data_format=data_format, **kwargs)
         self.rate = opts.check_rate(rate)
         self.strength = opts.check_strength(strength)
-        self.preserve_color = bool(preserve_color)
+        if not isinstance(preserve_color, bool):  # "no" was taken as True
+            raise TypeError(
+                "`preserve_color` must be True or False. Received: "
+                f"preserve_color={preserve_color!r}"
+            )
+        self.preserve_color = preserve_color
         self.mix, self.mix_size, self.mix_concentration = opts.check_mix(
             mix, mix_size, mix_concentration
         )
@@ -115,16 +122,49 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
                     "or `class_styles` (e.g. class_styles={0: 'wave'})."
                 )
             styles = opts.class_style_names(self.class_styles)
-        if isinstance(styles, (str, TransformerNet)):
+        if isinstance(styles, (str, os.PathLike, TransformerNet)):
             styles = [styles]
+        if not isinstance(styles, (list, tuple)):
+            raise TypeError(
+                "`styles` must be a list of style names, weights files or "
+                f"TransformerNets, e.g. styles=['wave']. Received: styles={styles!r}"
+            )
         if not styles:
             raise ValueError("`styles` is empty: pass at least one style.")
         self.networks = [self._network(s) for s in styles]
+        self._sources = [_source(s) for s in styles]
+        # Networks rebuilt from a config without a registry source: index ->
+        # the sha256 their weights must have before the layer stylizes.
+        self._unrestored = {}
         self.options = opts.StyleOptions(self.networks, self.class_styles)
         opts.check_mix_fits(self.networks, self.mix, self.mix_size)
         self.seed = seed
         self.generator = self.backend.random.SeedGenerator(seed)
         self._range_checked = False
+
+    @classmethod
+    def from_config(cls, config):
+        """Networks named by the registry or a weights file come back
+        trained (when their weights are still those the config recorded);
+        the others wait for their weights (a `.keras` load, or
+        `set_weights`) and the layer refuses to stylize until then."""
+        config = dict(config)
+        sources = config.pop("style_sources", None) or []
+        digests = config.pop("style_weights_sha256", None) or []
+        styles = list(config.get("styles") or [])
+        waiting = {}
+        for i, (source, digest) in enumerate(zip(sources, digests)):
+            trained = _trained(source, digest)
+            if trained is not None:
+                styles[i] = trained
+            else:
+                waiting[i] = digest
+        if styles:
+            config["styles"] = styles
+        layer = cls(**config)
+        layer._sources = list(sources) or layer._sources
+        layer._unrestored = waiting
+        return layer
 
     def _network(self, style):
         if isinstance(style, TransformerNet):
@@ -174,22 +214,53 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         if self.class_styles:
             pixels.check_labels(data["labels"], images)
         if training:
+            self._check_weights_restored(images)
             self._warn_if_range_looks_wrong(images)
         return super().call(data, training=training)
 
+    def _check_weights_restored(self, images):
+        """After `from_config` (so `keras.models.clone_model`), a network
+        that has no registry source holds freshly initialized weights until
+        a `.keras` load or `set_weights` gives it the recorded ones; on the
+        first call with real images (not traced), refuse to stylize with
+        them."""
+        if not self._unrestored or not pixels.is_concrete(images):
+            return
+        for i, digest in list(self._unrestored.items()):
+            if self.networks[i].weights_sha256() == digest:
+                del self._unrestored[i]
+                continue
+            raise ValueError(
+                f"RandomStyleTransfer's style network {self.networks[i].name!r} "
+                "was rebuilt from the layer's config (from_config or "
+                "keras.models.clone_model) and does not hold its trained "
+                "weights: a config carries no weights. Load the model from its "
+                ".keras file, copy the weights (clone.set_weights("
+                "model.get_weights())), or pass the style by its registry name "
+                "or weights file, which the config reloads."
+            )
+
     def _warn_if_range_looks_wrong(self, images):
-        """The first eager call only: images on another scale than
-        `value_range` (0..1 under 0..255, or 0..255 under 0..1) would come
-        back on two scales in one batch, stylized and not."""
+        """Once: images on another scale than `value_range` (0..1 under
+        0..255, or 0..255 under 0..1) would come back on two scales in one
+        batch, stylized and not. Eager calls look at the values at once;
+        traced ones (`tf.function`, `tf.data`, `jit`, so `fit`) when the
+        first batch runs."""
+        if self._range_checked or 0 in tuple(images.shape)[:1]:
+            return
+        is_float = "float" in keras.backend.standardize_dtype(images.dtype)
+        b = self.backend
+        high = b.numpy.max(b.cast(images, "float32"))
+        if pixels.is_concrete(high):
+            self._range_warning(float(keras.ops.convert_to_numpy(high)), is_float)
+        else:
+            pixels.on_host(b, lambda h: self._range_warning(float(h), is_float), high)
+
+    def _range_warning(self, high, is_float):
         if self._range_checked:
             return
-        try:
-            high = float(keras.ops.convert_to_numpy(keras.ops.max(images)))
-        except Exception:  # traced (tf.function, jit, tf.data): no values
-            return
-        self._range_checked = True  # once: not a cost on every eager call
+        self._range_checked = True  # once: not a cost on every call
         low_r, high_r = self.value_range
-        is_float = "float" in keras.backend.standardize_dtype(images.dtype)
         if high_r > 1 and is_float and 0 < high <= 1.0:
             hint = "images in [0, 1]", "(0, 1)"
         elif high_r <= 1 and high > high_r + (high_r - low_r) / 2:
@@ -258,11 +329,15 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         if self.data_format == "channels_first":
             images = b.numpy.transpose(images, (0, 2, 3, 1))
         n = b.core.shape(images)[0]
-        slots = (
-            math.ceil(self.rate * n)
-            if isinstance(n, int)
-            else b.cast(b.numpy.ceil(self.rate * b.cast(n, "float32")), "int32")
-        )
+        if isinstance(n, int):
+            slots = math.ceil(self.rate * n)
+        elif b.name == "jax":
+            # A symbolic batch (JAX infers a model's shapes so; under `jit`
+            # every size is static): a slice bound must be static, so the
+            # whole batch goes through, the same shapes out.
+            slots = n
+        else:  # a tf.data graph of unknown batch size: a tensor bound
+            slots = b.cast(b.numpy.ceil(self.rate * b.cast(n, "float32")), "int32")
         if isinstance(n, int) and n == 0:
             return images
         self._check_fits(transformation, n)
@@ -357,6 +432,8 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         share = self.options.network.count(i)
         if isinstance(slots, int):
             return min(slots, share * -(-slots // count))
+        if b.name == "jax":  # a symbolic batch: static bounds only
+            return None
         return b.numpy.minimum(slots, share * ((slots + count - 1) // count))
 
     def transform_labels(self, labels, transformation, training=True):
@@ -390,6 +467,30 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
                 or None,
                 "value_range": list(self.value_range),
                 "seed": self.seed,
+                "style_sources": list(self._sources),
+                "style_weights_sha256": [n.weights_sha256() for n in self.networks],
             }
         )
         return config
+
+
+def _source(style):
+    """Where `style` can be loaded from again: a registry name, a weights
+    file (absolute path), or the source `styles.load` gave a network."""
+    if isinstance(style, (str, os.PathLike)):
+        text = str(style)
+        return os.path.abspath(text) if is_path(text) else text
+    if isinstance(style, TransformerNet):
+        return getattr(style, "source", None)
+    return None  # a config dict: only `from_config` knows
+
+
+def _trained(source, digest):
+    """The network `source` loads, if its weights are still `digest`'s."""
+    if source is None:
+        return None
+    try:
+        net = style_registry.load(source)
+    except (ValueError, OSError):
+        return None
+    return net if net.weights_sha256() == digest else None

@@ -3,12 +3,8 @@ its `tanh`, where the perceptual loss can no longer reach it.
 
 A transformation network maps its last convolution through `tanh`. Where that
 pre-`tanh` value is large, the output is pure white (or black) and its gradient
-is nearly zero. The white the shipped networks add lies at pre-`tanh` values
-with medians of 1.9-3.8 per style (a tenth of it above 3.3-8.6); there the
-loss's gradient on the pre-`tanh` values is 2-5% of what it is elsewhere,
-though on the output pixels themselves it is as large as anywhere
-(`results/blobs/RESULTS.md`). Training cannot remove what it cannot
-see; penalizing the excess over `bound` keeps every pixel within its reach.
+is nearly zero, so training cannot change such pixels any more; penalizing
+the excess over `bound` keeps every pixel within the loss's reach.
 
 >>> import numpy as np
 >>> float(tanh_saturation(np.array([[0.5, -2.0, 3.0, -4.0]]), bound=2.0))

@@ -1,14 +1,10 @@
 """`norm_spikes`: how far a network's upsampling stages concentrate a
 channel's energy in a few positions before instance norm.
 
-The blobs the trained networks paint (white, or since the saturation penalty
-green, magenta or yellow spots) sit at such spikes: the "droplet" StyleGAN2
-traced to instance norm, one strong spike making a channel's variance, so
-that normalizing scales everything else down. In the shipped `paintings6` the
-two upsampling stages reach 12-20 standard deviations, and most colours found
-in neither the painting nor the photo lie within 8 px of the last stage's
-spikes (`results/blobs/RESULTS.md`). Penalizing normalized activations beyond
-`bound` takes the mechanism away at its cause.
+Blobs a trained network paints can sit at such spikes: the "droplet"
+StyleGAN2 traced to instance norm, one strong spike making a channel's
+variance, so that normalizing scales everything else down. Penalizing
+normalized activations beyond `bound` takes that mechanism away.
 
 >>> import numpy as np
 >>> z = np.array([[0.5, -7.0, 8.0, 1.0]])

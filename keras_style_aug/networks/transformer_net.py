@@ -6,9 +6,7 @@ as the paper uses it.
 normalization with learned scale and offset after every conv but the last, and a
 ``tanh`` output mapped into the input's value range. With
 ``normalization="affine"`` the learned scale and offset stay and the per-image
-statistics go: on CPU this kept the lite network from painting untextured
-patches on flat areas, where the full one needed only the saturation penalty
-(``results/blobs/RESULTS.md``).
+statistics go.
 
 The architecture is written once, in ``architecture.py``: ``conv_layers()``
 names the convolutions and their shapes, ``forward()`` is the network stage by
@@ -191,10 +189,17 @@ class TransformerNet(keras.Model):
                 )
         self.built = True
 
+    def _ensure_built(self):
+        """`build()` only when not built: Keras enters a name scope named
+        after the network for every `build()` call, and a traced TensorFlow
+        call refuses the scope of a `NETWORK:STYLE` name."""
+        if not self.built:
+            self.build()
+
     def layer_weights(self, backend=None, dtype="float32"):
         """`{layer: {kind: tensor}}` for `architecture.forward`, e.g.
         `["conv_in"]["kernel"]`, cast to `dtype`."""
-        self.build()
+        self._ensure_built()
         b = backend or self._backend
         return self._by_layer(b, self._param_values(b), dtype)
 
@@ -216,7 +221,7 @@ class TransformerNet(keras.Model):
     def weights_sha256(self):
         """Hex sha256 of the weights (as float32): tells two networks of one
         name apart, e.g. a style before and after retraining."""
-        self.build()  # an unbuilt network has no weights yet: its initial ones
+        self._ensure_built()  # an unbuilt network: its initial weights
         digest = hashlib.sha256()
         for weight in self.get_weights():
             digest.update(np.ascontiguousarray(weight, "float32").tobytes())
@@ -232,7 +237,7 @@ class TransformerNet(keras.Model):
 
     def _sibling(self, **overrides):
         """A new, built network from this one's config with `overrides`."""
-        self.build()
+        self._ensure_built()
         config = self.get_config()
         config.update(overrides)
         config.pop("trainable", None)
@@ -318,7 +323,7 @@ class TransformerNet(keras.Model):
 
     def load_weights(self, filepath, skip_mismatch=False, **kwargs):
         """Loads a `.weights.h5` file; float16 files are cast to float32."""
-        self.build()
+        self._ensure_built()
         shapes, saved_with = read_weights_header(filepath)
         expected = [tuple(v.shape) for v in self._params]
         if shapes != expected:
@@ -420,7 +425,7 @@ class TransformerNet(keras.Model):
             The stylized images; with either flag, a tuple of them and what
             the flags ask for, in this order.
         """
-        self.build()
+        self._ensure_built()
         b = backend or self._backend
         if self.is_multi_style and style_weights is None:
             raise ValueError(

@@ -13,11 +13,14 @@ The shipped styles install with the package (``keras_style_aug/weights/``), so
 a wheel stylizes with no network access. A manifest entry with ``taken_from``
 and no file of its own is one style of that multi-style network
 (``TransformerNet.single_style``): ``wave`` is ``paintings6``'s wave row, the
-same outputs from the same file. Files of styles listed in
+same outputs from the same file, unless ``$KSA_WEIGHTS_DIR`` holds a
+``wave.weights.h5`` of your own. Files of styles listed in
 ``weights/manifest.json`` are checked against their sha256 wherever they are
 found. A download has connect and read timeouts (``$KSA_DOWNLOAD_TIMEOUT``
-seconds, 30 by default), is written under a temporary name and renamed once
-its sha256 matches, so an interrupted one leaves nothing behind.
+seconds, 30 by default) and a bound on its whole time
+(``$KSA_DOWNLOAD_TOTAL_TIMEOUT``, 600), is written under a temporary name and
+renamed once its sha256 matches, so an interrupted one leaves nothing behind
+(a killed one's partial file is removed by a later download).
 
 >>> from keras_style_aug import styles
 >>> net = styles.load("paintings6")  # installed with the package, sha256 checked
@@ -29,6 +32,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 import urllib.request
 from pathlib import Path
 
@@ -104,7 +108,7 @@ def sha256(path):
     return digest.hexdigest()
 
 
-def _is_path(name_or_path):
+def is_path(name_or_path):
     text = str(name_or_path)
     return text.endswith(".h5") or os.sep in text or "/" in text
 
@@ -126,7 +130,7 @@ def _source(entry):
 def resolve(name_or_path):
     """Local path of a style's weights file, downloading it if need be (for a
     style taken out of a multi-style network, that network's file)."""
-    if _is_path(name_or_path):
+    if is_path(name_or_path):
         path = Path(name_or_path)
         if not path.is_file():
             raise FileNotFoundError(
@@ -186,7 +190,9 @@ def _download(name, entry):
         )
     url = base_url.rstrip("/") + "/" + entry["file"]
     folder.mkdir(parents=True, exist_ok=True)
-    timeout = float(os.environ.get("KSA_DOWNLOAD_TIMEOUT", "30"))
+    timeout = _seconds("KSA_DOWNLOAD_TIMEOUT", 30)
+    deadline = time.monotonic() + _seconds("KSA_DOWNLOAD_TOTAL_TIMEOUT", 600)
+    _remove_stale_parts(folder, entry["file"])
     handle, partial = tempfile.mkstemp(
         prefix=entry["file"] + ".", suffix=".part", dir=folder
     )
@@ -197,10 +203,16 @@ def _download(name, entry):
             with urllib.request.urlopen(url, timeout=timeout) as response:
                 expected = response.headers.get("Content-Length")
                 received = 0
-                for block in iter(lambda: response.read(1 << 20), b""):
+                for block in iter(lambda: response.read1(1 << 16), b""):
                     digest.update(block)
                     out.write(block)
                     received += len(block)
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(
+                            f"{received} bytes in KSA_DOWNLOAD_TOTAL_TIMEOUT="
+                            f"{os.environ.get('KSA_DOWNLOAD_TOTAL_TIMEOUT', 600)}"
+                            " seconds"
+                        )
         if expected is not None and received != int(expected):
             raise ConnectionError(
                 f"the connection closed after {received} of {expected} bytes"
@@ -228,6 +240,32 @@ def _download(name, entry):
         partial.unlink(missing_ok=True)
 
 
+def _seconds(variable, default):
+    """A positive number of seconds from the environment variable."""
+    text = os.environ.get(variable, str(default))
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not seconds > 0 or seconds == float("inf"):
+        raise ValueError(
+            f"{variable}={text!r} is not a number of seconds: set it to a "
+            f"positive number (default {default}) or unset it."
+        )
+    return seconds
+
+
+def _remove_stale_parts(folder, filename):
+    """Partial downloads of `filename` left by a killed process (Ctrl-C
+    removes its own; SIGKILL cannot): those older than an hour."""
+    for part in folder.glob(filename + ".*.part"):
+        try:
+            if time.time() - part.stat().st_mtime > 3600:
+                part.unlink()
+        except OSError:
+            pass
+
+
 def one_style(net, style):
     """Style `style` of the multi-style network `net` as a single-style
     network named `NETWORK:STYLE`, the name `load` takes it by."""
@@ -238,13 +276,17 @@ def _sidecar_entry(path):
     """The `NAME.json` StyleTrainer wrote beside a weights file, if any."""
     sidecar = Path(path).with_name(style_name(path) + ".json")
     try:
-        return json.loads(sidecar.read_text())
+        entry = json.loads(sidecar.read_text())
     except (OSError, ValueError):
         return {}
+    return entry if isinstance(entry, dict) else {}
 
 
 def load(name_or_path):
     """A `TransformerNet` with the weights of a named style or weights file.
+
+    The network's `source` records what it was loaded from (the name, or the
+    file's absolute path), so a `RandomStyleTransfer` config can load it again.
 
     A multi-style network (its manifest entry lists `styles`) comes back with
     its `style_names`; a style taken out of one (`taken_from`) as a
@@ -258,16 +300,28 @@ def load(name_or_path):
             or a path to a `.weights.h5` file written by
             `TransformerNet.save_weights()` or `StyleTrainer`.
     """
+    net = _load(name_or_path)
+    text = str(name_or_path)
+    net.source = os.path.abspath(text) if is_path(text) else text
+    return net
+
+
+def _load(name_or_path):
+    """`load` before it records the source."""
     entries = manifest()["styles"]
-    if not _is_path(name_or_path):
+    user = _user_dir()
+    own = user / (str(name_or_path) + _WEIGHTS_SUFFIX) if user else None
+    if own and own.is_file() and _source(entries.get(str(name_or_path))):
+        name_or_path = own  # the user's file before a shipped style's row
+    if not is_path(name_or_path):
         network, colon, style = str(name_or_path).partition(":")
         if colon:
-            return one_style(load(network), style)
+            return one_style(_load(network), style)
         source = _source(entries.get(str(name_or_path)))
         if source:
-            return load(source).single_style(str(name_or_path))
+            return _load(source).single_style(str(name_or_path))
     path = resolve(name_or_path)
-    name = style_name(path) if _is_path(name_or_path) else str(name_or_path)
+    name = style_name(path) if is_path(name_or_path) else str(name_or_path)
     entry = entries.get(name) or _sidecar_entry(path)
     try:
         return TransformerNet.from_weights_file(

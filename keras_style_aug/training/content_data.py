@@ -20,7 +20,7 @@ def load_square_images(folder, size, limit=None):
     if not images:
         raise ValueError(
             f"No readable images (.jpg, .jpeg, .png) under {folder}: pass a "
-            "folder of content photos, e.g. $KSA_ASSETS/content/bsds500."
+            "folder of content photos, e.g. photos/."
         )
     return np.stack(images)
 
@@ -118,8 +118,7 @@ def coco_content(split="train", data_dir=None):
     """COCO 2017 images through TensorFlow Datasets (downloads ~19 GB)."""
     return load_or_say_instead(
         "coco/2017",
-        "a folder of content photos instead, e.g. --content "
-        "$KSA_ASSETS/content/bsds500",
+        "a folder of content photos instead, e.g. --content photos/",
         split=split,
         data_dir=data_dir,
     )

@@ -198,21 +198,17 @@ class StyleTrainer:
         normalization: for a `"full"` or `"lite"` network, what follows its
             convolutions (`TransformerNet`'s `normalization`): `"instance"`
             (the paper's, the default) or `"affine"` (no per-image
-            statistics; on CPU it kept the lite network from painting
-            untextured patches on flat areas, where the full one needed only
-            the saturation penalty: `results/blobs/RESULTS.md`).
-            A `TransformerNet` passed as `network` keeps its own.
+            statistics). A `TransformerNet` passed as `network` keeps its
+            own.
         image_size, batch_size, steps: the paper's 256, 4 and 20,000 by
             default.
         learning_rate: Adam's, the paper's 1e-3 by default; or a
             `keras.optimizers.schedules.LearningRateSchedule`, e.g.
             `CosineDecay` with warmup to fine-tune a trained `network`: Adam
             moves every weight by about the learning rate on its first step
-            whatever the gradient (from the shipped `paintings6_lite`, mean
-            held-out style loss 1.11x `paintings6`'s: 3.0x after one step at
-            5e-4; after 200 steps 1.24x at a constant 5e-4, 1.12x with a
-            20-step warmup and a cosine decay; `results/blobs/RESULTS.md`).
-            Resumed runs continue the schedule.
+            whatever the gradient, which undoes much of a trained network's
+            style at a rate of 5e-4; a warmup avoids it. Resumed runs
+            continue the schedule.
         content_layers, style_layers: VGG-19 layers, paper or Keras names.
         content_weight, style_weight, tv_weight: loss weights.
         vgg_weights: `"imagenet"`, a path to VGG-19 conv weights, or `None`.
@@ -235,8 +231,8 @@ class StyleTrainer:
             gives about 4e4 at the shipped `paintings6_lite`'s distance from
             `paintings6` (RMS 35 of 255), a fifth of a trained network's
             perceptual loss with the default weights, so the style loss stays
-            in charge. The teacher alone (content and style weights 0) blurs:
-            see `results/blobs/RESULTS.md`.
+            in charge. The teacher alone (content and style weights 0)
+            blurs the textures.
         saturation_weight: weight of `losses.tanh_saturation`, the mean
             squared excess of the pre-`tanh` output over `saturation_bound`;
             0 leaves it out; `None` (the default) is 0 for an
@@ -287,11 +283,18 @@ class StyleTrainer:
         spike_weight=0.0,
         spike_bound=6.0,
     ):
-        if steps < 1 or batch_size < 1 or checkpoint_every < 1:
-            raise ValueError(
-                "`steps`, `batch_size` and `checkpoint_every` must be >= 1; "
-                f"received {steps}, {batch_size}, {checkpoint_every}."
-            )
+        counts = {"steps": steps, "batch_size": batch_size}
+        counts["checkpoint_every"] = checkpoint_every
+        for argument, value in counts.items():
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, numbers.Integral)
+                or value < 1
+            ):
+                raise ValueError(
+                    f"`{argument}` must be a whole number >= 1 (an int); "
+                    f"received {argument}={value!r}."
+                )
         if (
             isinstance(image_size, bool)
             or not isinstance(image_size, numbers.Integral)

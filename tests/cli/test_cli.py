@@ -309,7 +309,7 @@ def test_select_without_matplotlib_fails_before_the_work(tmp_path, monkeypatch, 
     assert "pip install 'keras-style-aug[plot]'" in capsys.readouterr().err
 
 
-def test_train_writes_a_network_that_loads_with_its_settings(tmp_path, assets):
+def test_train_writes_a_network_that_loads_with_its_settings(tmp_path, vgg19_weights):
     rng = np.random.default_rng(2)
     for i in range(3):
         write_image(
@@ -324,8 +324,7 @@ def test_train_writes_a_network_that_loads_with_its_settings(tmp_path, assets):
     args += ["--content", str(tmp_path / "photos"), "--name", "mine"]
     args += ["--preset", "lite", "--steps", "2", "--image-size", "32"]
     args += ["--batch-size", "2", "--checkpoint-every", "2", "--output", str(out)]
-    vgg19 = assets / "weights" / "vgg19_imagenet_notop.weights.h5"
-    args += ["--vgg-weights", str(vgg19), "--saturation-weight", "1e6"]
+    args += ["--vgg-weights", vgg19_weights, "--saturation-weight", "1e6"]
     args += ["--spike-weight", "1e5"]
     assert main(args) == 0
     entry = json.loads((out / "mine.json").read_text())

@@ -522,3 +522,102 @@ def test_tiny_images_in_tf_data_fail_with_a_clear_message(make_net):
     ).map(layer)
     with pytest.raises(tf.errors.InvalidArgumentError, match="at least 8x8"):
         list(ds)
+
+
+def test_from_config_and_clone_model_give_back_the_trained_networks(
+    images, tmp_path, make_net
+):
+    # A registry name, one style of a multi-style network and a weights file
+    # come back trained: the same transformation, the same output.
+    path = tmp_path / "solo.weights.h5"
+    make_net("solo", seed=4).save_weights(path)
+    layer = RandomStyleTransfer(
+        styles=["paintings6_lite:wave", str(path)], rate=1.0, seed=0
+    )
+    drawn = layer.get_random_transformation(images, seed=1)
+    expected = to_np(layer.transform_images(images, drawn))
+    assert changed(images, expected).all()
+    clone = RandomStyleTransfer.from_config(layer.get_config())
+    np.testing.assert_allclose(
+        to_np(clone.transform_images(images, drawn)), expected, atol=1e-3
+    )
+    inputs = keras.Input((24, 20, 3))
+    twin = keras.models.clone_model(keras.Model(inputs, layer(inputs)))
+    np.testing.assert_allclose(
+        to_np(twin.layers[-1].transform_images(images, drawn)), expected, atol=1e-3
+    )
+
+
+def test_a_network_without_a_source_waits_for_its_weights(images, make_net):
+    layer = RandomStyleTransfer(styles=[make_net("a")], rate=1.0, seed=0)
+    clone = RandomStyleTransfer.from_config(layer.get_config())
+    with pytest.raises(ValueError, match="rebuilt from the layer's config"):
+        clone(images)  # its weights are freshly initialized: refused
+    clone.set_weights(layer.get_weights())
+    drawn = layer.get_random_transformation(images, seed=1)
+    np.testing.assert_allclose(
+        to_np(clone.transform_images(images, drawn)),
+        to_np(layer.transform_images(images, drawn)),
+        atol=1e-3,
+    )
+    assert changed(images, clone(images)).all()
+
+
+def test_the_pixel_range_guard_also_runs_in_traced_calls(make_net):
+    # fit traces the layer (tf.function, jax.jit): 0..1 images under the
+    # default (0, 255) came back on two scales in a batch, without a word.
+    x = np.random.default_rng(0).uniform(0, 1, (4, 16, 16, 3)).astype("float32")
+    layer = RandomStyleTransfer(styles=[make_net("a")], rate=0.5, seed=0)
+    inputs = keras.Input((16, 16, 3))
+    pooled = keras.layers.GlobalAveragePooling2D()(layer(inputs))
+    model = keras.Model(inputs, keras.layers.Dense(1)(pooled))
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.warns(UserWarning, match=r"value_range=\(0, 1\)"):
+        model.fit(x, np.zeros((4, 1)), batch_size=2, epochs=1, verbose=0)
+
+
+@tf_only
+def test_the_pixel_range_guard_in_tf_data(make_net):
+    import tensorflow as tf
+
+    x = np.random.default_rng(0).uniform(0, 1, (4, 16, 16, 3)).astype("float32")
+    layer = RandomStyleTransfer(styles=[make_net("a")], rate=0.5, seed=0)
+    dataset = tf.data.Dataset.from_tensor_slices(x).batch(2).map(layer)
+    with pytest.warns(UserWarning, match=r"value_range=\(0, 1\)"):
+        assert len(list(dataset)) == 2
+
+
+@tf_only
+def test_network_colon_style_names_in_traced_calls(multi, images):
+    # "NETWORK:STYLE" is no valid TensorFlow scope name: every traced call
+    # (tf.function, tf.data, fit) failed with "not a valid scope name".
+    import tensorflow as tf
+
+    from keras_style_aug.styles import one_style
+
+    net = one_style(multi, "b")
+    assert net.name == "abc:b"
+    layer = RandomStyleTransfer(styles=[net], rate=1.0, seed=0)
+    out = tf.function(lambda x: layer(x, training=True))(images)
+    assert changed(images, out).all()
+    dataset = tf.data.Dataset.from_tensor_slices(images).batch(3).map(layer)
+    assert all(changed(images[:3], b).all() for b in dataset.take(1))
+    by_class = RandomStyleTransfer(styles=[net], class_styles={1: "abc:b"}, rate=1.0)
+    labels = np.array([0, 1, 0, 1, 0, 1])
+    out = tf.function(lambda x, y: by_class({"images": x, "labels": y}))(
+        images, labels
+    )["images"]
+    assert changed(images, out).tolist() == [False, True] * 3
+    inputs = keras.Input((24, 20, 3))
+    pooled = keras.layers.GlobalAveragePooling2D()(layer(inputs))
+    model = keras.Model(inputs, keras.layers.Dense(1)(pooled))
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(images, np.zeros((6, 1)), batch_size=3, epochs=1, verbose=0)
+
+
+def test_flags_and_style_lists_of_the_wrong_type_are_refused(make_net):
+    # "no" was taken as True; 123 failed with "'int' object is not iterable".
+    with pytest.raises(TypeError, match="`preserve_color` must be True or False"):
+        RandomStyleTransfer(styles=[make_net("a")], preserve_color="no")
+    with pytest.raises(TypeError, match="`styles` must be a list"):
+        RandomStyleTransfer(styles=123)

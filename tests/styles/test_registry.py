@@ -1,9 +1,11 @@
 import functools
 import http.server
 import json
+import os
 import shutil
 import socket
 import threading
+import time
 
 import keras
 import numpy as np
@@ -123,6 +125,25 @@ def test_a_host_that_never_answers_times_out(fake_manifest, monkeypatch):
     assert list(registry.cache_dir().iterdir()) == []
 
 
+def refused_by_a_host(handler, monkeypatch, match):
+    """`styles.load("toy")` from a local host answering with `handler`
+    fails with an `OSError` matching `match` and caches nothing."""
+
+    class Quiet(handler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("KSA_WEIGHTS_URL", f"http://127.0.0.1:{server.server_port}/")
+    try:
+        with pytest.raises(OSError, match=match):
+            styles.load("toy")
+    finally:
+        server.shutdown()
+    assert list(registry.cache_dir().iterdir()) == []
+
+
 def test_a_download_cut_short_leaves_no_partial_file(fake_manifest, monkeypatch):
     data = (fake_manifest / "toy.weights.h5").read_bytes()
 
@@ -133,18 +154,7 @@ def test_a_download_cut_short_leaves_no_partial_file(fake_manifest, monkeypatch)
             self.end_headers()
             self.wfile.write(data[: len(data) // 2])  # then the connection drops
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Truncating)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    monkeypatch.setenv("KSA_WEIGHTS_URL", f"http://127.0.0.1:{server.server_port}/")
-    try:
-        with pytest.raises(OSError, match="Could not download style 'toy'"):
-            styles.load("toy")
-    finally:
-        server.shutdown()
-    assert list(registry.cache_dir().iterdir()) == []
+    refused_by_a_host(Truncating, monkeypatch, "Could not download style 'toy'")
 
 
 def test_no_download_host_is_a_clear_error(fake_manifest, monkeypatch):
@@ -240,3 +250,57 @@ def test_one_style_of_a_multi_style_network_by_the_command_lines_spelling():
         styles.load("paintings6_lite:nope")
     with pytest.raises(ValueError, match="'wave' is a single-style network"):
         styles.load("wave:shipwreck")
+
+
+def test_a_trickling_host_is_bounded_in_total_time(fake_manifest, monkeypatch):
+    # Each read arrived before the read timeout, so a host sending a few
+    # bytes a second was never timed out.
+    class Trickling(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            for _ in range(400):
+                self.wfile.write(b"x" * 8)
+                self.wfile.flush()
+                time.sleep(0.01)
+
+    monkeypatch.setenv("KSA_DOWNLOAD_TOTAL_TIMEOUT", "0.3")
+    refused_by_a_host(Trickling, monkeypatch, "KSA_DOWNLOAD_TOTAL_TIMEOUT=0.3")
+
+
+@pytest.mark.parametrize("value", ["-1", "abc", "0", "inf"])
+def test_a_timeout_that_is_no_number_of_seconds_is_named(
+    fake_manifest, monkeypatch, value
+):
+    monkeypatch.setenv("KSA_WEIGHTS_URL", "http://127.0.0.1:9/")
+    monkeypatch.setenv("KSA_DOWNLOAD_TIMEOUT", value)
+    with pytest.raises(ValueError, match=f"KSA_DOWNLOAD_TIMEOUT='{value}'.*positive"):
+        styles.load("toy")
+
+
+def test_a_partial_download_left_by_a_killed_process_is_removed(
+    fake_manifest, monkeypatch, http_server
+):
+    registry.cache_dir().mkdir(parents=True, exist_ok=True)
+    stale = registry.cache_dir() / "toy.weights.h5.abc123.part"
+    stale.write_bytes(b"half")
+    os.utime(stale, (time.time() - 7200,) * 2)  # SIGKILL two hours ago
+    styles.load("toy")
+    assert not stale.exists()
+
+
+def test_a_users_own_file_comes_before_a_shipped_style_of_that_name(
+    tmp_path, monkeypatch, make_net
+):
+    # The README puts KSA_WEIGHTS_DIR first; "wave" (a style of paintings6)
+    # came from paintings6 all the same.
+    user = tmp_path / "user"
+    user.mkdir()
+    make_net("wave", seed=7).save_weights(user / "wave.weights.h5")
+    (user / "mine.json").write_text("[1, 2]")  # a sidecar of another shape
+    make_net("mine").save_weights(user / "mine.weights.h5")
+    monkeypatch.setenv("KSA_WEIGHTS_DIR", str(user))
+    own = styles.load("wave")
+    assert own.filters == (4, 8, 8) and own.source == "wave"
+    assert styles.load("mine").style_names is None

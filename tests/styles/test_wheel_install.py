@@ -1,4 +1,4 @@
-"""The real install: the wheel carries the shipped styles, and a copy
+"""The real install: the wheel carries the shipped styles and paintings, and a copy
 installed outside the repository loads each of them, sha256 checked, with no
 network access."""
 
@@ -27,6 +27,11 @@ for name, entry in styles.manifest()["styles"].items():
     files = [entry["file"]] if "file" in entry else []
     report[name] = {"sha256": [registry.sha256(folder / f) for f in files],
                     "change": change}
+from PIL import Image
+for name in styles.paintings():  # the six paintings ship too
+    path = styles.painting_path(name)
+    assert str(path).startswith(sys.argv[1]), path
+    report["painting " + name] = Image.open(path).size
 print(json.dumps(report))
 """
 
@@ -85,6 +90,9 @@ def test_wheel_installed_elsewhere_loads_every_shipped_style(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
     manifest = json.loads((REPO / "weights" / "manifest.json").read_text())
+    paintings = {k: v for k, v in report.items() if k.startswith("painting ")}
+    assert len(paintings) == 6 and all(min(v) > 500 for v in paintings.values())
+    report = {k: v for k, v in report.items() if k not in paintings}
     assert set(report) == set(manifest["styles"])
     for name, entry in manifest["styles"].items():
         shipped = [entry["sha256"]] if "file" in entry else []

@@ -72,7 +72,7 @@ def test_twenty_steps_lower_the_loss(tmp_path, monkeypatch):
     )  # float16 storage
 
 
-def test_two_styles_in_one_network_both_improve(tmp_path, assets):
+def test_two_styles_in_one_network_both_improve(tmp_path, vgg19_weights):
     keras.utils.set_random_seed(0)
     stripes = np.stack([(np.sin(np.arange(32) / 2.0) > 0) * 255.0] * 32)
     stripes = np.repeat(stripes[..., None], 3, axis=-1).astype("uint8")
@@ -92,7 +92,7 @@ def test_two_styles_in_one_network_both_improve(tmp_path, assets):
         learning_rate=1e-2,
         style_weight=1e-4,
         tv_weight=0.0,
-        vgg_weights=str(assets / "weights" / "vgg19_imagenet_notop.weights.h5"),
+        vgg_weights=vgg19_weights,
         output_dir=tmp_path,
         verbose=0,
         content_layers=("conv2_2",),
@@ -404,6 +404,10 @@ def test_normalization_builds_a_preset_and_must_agree_with_a_network(tmp_path):
 def test_bad_arguments(tmp_path):
     with pytest.raises(ValueError, match="steps"):
         tiny_trainer(tmp_path, steps=0)
+    # 2.7 trained 2 steps; "10" failed in a comparison with '<'.
+    for steps in (2.7, "10", True):
+        with pytest.raises(ValueError, match=r"`steps` must be a whole number >= 1"):
+            tiny_trainer(tmp_path, steps=steps)
     with pytest.raises(ValueError, match="content"):
         tiny_trainer(tmp_path, steps=2, content=np.zeros((2, 8, 8)))
     with pytest.raises(ValueError, match="saturation_weight"):

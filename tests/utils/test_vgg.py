@@ -13,5 +13,8 @@ def test_a_failed_imagenet_download_says_how_to_pass_a_local_copy(monkeypatch):
     monkeypatch.setattr(file_utils, "get_file", offline)
     with pytest.raises(OSError, match="download the ImageNet VGG19.*--vgg-weights"):
         vgg_conv_base("vgg19", "imagenet", (32, 32, 3))
-    with pytest.raises(OSError, match="VGG16.*vgg16_imagenet_notop.*--vgg16-weights"):
+    with pytest.raises(
+        OSError,
+        match=r"VGG16.*keras.applications.VGG16\(include_top=False.*--vgg16-weights",
+    ):
         vgg_conv_base("vgg16", "imagenet", (32, 32, 3))
