@@ -31,6 +31,19 @@ def pytest_addoption(parser):
     )
 
 
+# The longest tests (each a whole run under another backend in a process of
+# its own) start first: the two workers then end together, instead of one
+# starting a three-minute test when the other is nearly done.
+LONGEST_FIRST = (
+    "tests/layers/test_backends.py",
+    "test_toy_study_under_jax_without_tensorflow",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: not any(n in item.nodeid for n in LONGEST_FIRST))
+
+
 def downloads_allowed(config):
     return config.getoption("--download") or os.environ.get("KSA_DOWNLOAD") == "1"
 

@@ -25,6 +25,7 @@ from keras_style_aug.benchmark.network_suites import throughput
 from keras_style_aug.benchmark.training_suites import tfdata_vs_model
 from keras_style_aug.benchmark.training_suites import training_overhead
 from keras_style_aug.networks import TransformerNet
+from keras_style_aug.utils.files import write_text_atomically
 from keras_style_aug.utils.machine import machine
 
 __all__ = ["PAPER_TABLE1", "SUITES", "format_markdown", "run"]
@@ -124,16 +125,10 @@ def run(
             flush=True,
         )
         if output is not None:
-            _write_json(results, Path(output))
+            path = Path(output)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomically(path, json.dumps(results, indent=2) + "\n")
     return results
-
-
-def _write_json(results, path):
-    """Whole or not at all: a temporary file renamed over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(results, indent=2) + "\n")
-    tmp.replace(path)
 
 
 def format_markdown(results):

@@ -54,6 +54,19 @@ def build_vgg16_classifier(
             f"received {tuple(input_shape)}. Convert grayscale or RGBA images "
             "to RGB first."
         )
+    if any(side is None or side < 32 for side in input_shape[:2]):
+        raise ValueError(  # Flatten needs a fixed size; pooling needs 32 px
+            "`input_shape` must give a fixed height and width of 32 pixels at "
+            "least (the head flattens VGG-16's last feature map, whose size "
+            f"follows the input's); received {tuple(input_shape)}. Resize the "
+            "images to one size, e.g. (160, 160, 3)."
+        )
+    if augmentation is not None and not callable(augmentation):
+        raise TypeError(  # "flip" failed inside Keras
+            "`augmentation` must be a Keras layer, e.g. "
+            "keras.layers.RandomFlip('horizontal') or RandomStyleTransfer(...); "
+            f"received {augmentation!r}."
+        )
     if not 0 <= trainable_blocks <= _BLOCKS:
         raise ValueError(
             f"`trainable_blocks` must be in [0, {_BLOCKS}]; received "

@@ -133,3 +133,13 @@ def run(args):
         output=args.output,
     )
     print(f"wrote {args.output} ({len(results) - 1} suites)")
+    failed = {
+        name: rows[0]["error"]
+        for name, rows in results.items()
+        if isinstance(rows, list) and rows and "error" in rows[0]
+    }
+    if failed:  # the others ran and are written; the command still failed
+        raise ValueError(
+            "suites that could not run: "
+            + "; ".join(f"{name}: {error}" for name, error in failed.items())
+        )

@@ -63,6 +63,12 @@ def run(args):
             cls, sep, names = item.partition("=")
             if not sep or not names:
                 raise ValueError(f"--class-styles entry {item!r}: use CLASS=STYLE")
+            if cls in mapping:  # the last one won, silently
+                raise ValueError(
+                    f"--class-styles names class {cls!r} twice; give each class "
+                    "one entry, several styles comma-separated: "
+                    f"{cls}=STYLE,STYLE"
+                )
             mapping[cls] = nets(names.split(","))
     summary = expand_folder(
         args.input,

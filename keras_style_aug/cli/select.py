@@ -69,7 +69,14 @@ def run(args):
         raise ValueError(
             "--plot needs matplotlib: pip install 'keras-style-aug[plot]'"
         ) from None
-    classifier = keras.saving.load_model(args.classifier)
+    try:
+        classifier = keras.saving.load_model(args.classifier)
+    except Exception as e:  # Keras's own errors name neither file nor fix
+        raise ValueError(
+            f"--classifier {args.classifier} is not a Keras model file Keras can "
+            f"load ({type(e).__name__}: {str(e).splitlines()[0][:200]}). Pass a "
+            ".keras file saved with model.save()."
+        ) from None
     candidates = args.styles or styles.single_style_names()
     if not candidates:
         raise ValueError("no styles available: pass --styles or install some.")

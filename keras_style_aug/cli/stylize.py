@@ -57,14 +57,24 @@ def run(args):
     from keras_style_aug.cli.style_specs import stylizers
     from keras_style_aug.networks.runtime import too_small
 
+    out = Path(args.output)
+    for item in map(Path, args.inputs):
+        if item.is_dir() and out.resolve().is_relative_to(item.resolve()):
+            raise ValueError(  # a rerun stylized the outputs of the last run
+                f"--output {out} is the input folder {item} or inside it: a "
+                "rerun would stylize its own outputs. Write somewhere else."
+            )
     files = image_files(args.inputs)
     stems = output_stems(files)
-    layers = dict(
-        stylizers(
-            args.styles, strength=args.strength, preserve_color=args.preserve_color
-        )
-    )
-    out = Path(args.output)
+    layers = {}
+    for name, layer in stylizers(
+        args.styles, strength=args.strength, preserve_color=args.preserve_color
+    ):
+        label, n = name, 1
+        while label in layers:  # two styles of one label each get an output
+            n += 1
+            label = f"{name}-{n}"
+        layers[label] = layer
     skipped = {}
     for _, path in tqdm(files, desc="stylize", unit="image"):
         image = load_image(path, size=args.resize)

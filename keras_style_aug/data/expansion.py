@@ -31,6 +31,7 @@ import numpy as np
 from tqdm import tqdm
 
 from keras_style_aug.networks.runtime import too_small
+from keras_style_aug.utils.files import write_text_atomically
 from keras_style_aug.utils.images import class_folders
 from keras_style_aug.utils.images import image_files
 from keras_style_aug.utils.images import load_image
@@ -184,9 +185,18 @@ def _check_settings(output_dir, class_networks, copies, size):
     }
     path = output_dir / "expansion.json"
     if not path.exists():
-        path.write_text(json.dumps(settings, indent=2) + "\n")
+        write_text_atomically(path, json.dumps(settings, indent=2) + "\n")
         return
-    before = json.loads(path.read_text())
+    try:
+        before = json.loads(path.read_text())
+    except ValueError:
+        before = None
+    if not isinstance(before, dict):  # written by hand, or an old cut write
+        raise ValueError(
+            f"{path} is not the settings file an expansion writes (not a JSON "
+            "object). Delete it to rerun with today's settings: finished "
+            "images are kept and skipped."
+        )
     differ = [k for k in settings if before.get(k) != settings[k]]
     if differ:
         detail = ", ".join(

@@ -3,6 +3,7 @@
 preservation, and class indices from labels."""
 
 import keras
+import numpy as np
 
 # Luma coefficients (ITU-R BT.601). They sum to 1 and the chroma axes of YIQ
 # are orthogonal to them, so replacing luma keeps I and Q exactly.
@@ -76,6 +77,9 @@ def check_labels(labels, images):
             + ("one integer or one one-hot row per image, (N,) or (N, classes)."
                if batched else "an integer or a one-hot row for one image.")
         )  # fmt: skip
+    one_hot = len(labels_shape) == (2 if batched else 1) and labels_shape[-1] != 1
+    if not one_hot:
+        _check_class_indices(labels)
     if not batched:
         return  # one image: a scalar or a one-hot row
     count = labels_shape[0] if labels_shape else 1
@@ -85,6 +89,25 @@ def check_labels(labels, images):
             f"'labels' of shape {labels_shape} do not fit images of shape "
             f"{tuple(images.shape)}: pass one label (an integer or a one-hot "
             "row) per image."
+        )
+
+
+def _check_class_indices(labels):
+    """Class indices, where their values are known here (not traced): whole
+    numbers from 0 to 2**31 - 1 (1.6 was rounded to class 2, 2**32 wrapped
+    to class 0, and NaN left its image unstylized, without a word)."""
+    try:
+        values = np.asarray(keras.ops.convert_to_numpy(labels), "float64")
+    except Exception:  # traced: values unknown until run time
+        return
+    bad = values[
+        ~np.isfinite(values) | (values != np.round(values)) | (values < 0)
+        | (values >= 2**31)
+    ]  # fmt: skip
+    if bad.size:
+        raise ValueError(
+            "'labels' must be class indices, whole numbers from 0 (or "
+            f"one-hot rows); received values such as {bad[:3].tolist()}."
         )
 
 

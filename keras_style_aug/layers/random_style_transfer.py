@@ -114,6 +114,13 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
             mix, mix_size, mix_concentration
         )
         self.value_range = opts.check_value_range(value_range)
+        if "float16" in self.compute_dtype and max(map(abs, self.value_range)) > 65504:
+            raise ValueError(
+                f"value_range={value_range} does not fit the layer's "
+                f"{self.compute_dtype} (largest finite value 65504): every "
+                "stylized pixel would be inf. Scale the images to (0, 1) or "
+                "(0, 255), or give the layer dtype='float32'."
+            )
         self.class_styles = opts.normalize_class_styles(class_styles)
         if styles is None:
             if not self.class_styles:

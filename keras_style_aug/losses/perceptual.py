@@ -17,11 +17,16 @@ Example (a random-weight VGG keeps the example offline):
 0.0
 """
 
+import os
+import warnings
+
 import keras
 import numpy as np
 from keras import ops
 
+from keras_style_aug.layers.style_options import check_value_range
 from keras_style_aug.layers.vgg_preprocessing import caffe_preprocess
+from keras_style_aug.utils.images import load_image
 from keras_style_aug.utils.vgg import vgg_conv_base
 
 # Paper name -> Keras name for every VGG-19 convolution.
@@ -74,7 +79,8 @@ class PerceptualLoss:
     """The paper's loss network: content, Gram style and TV losses.
 
     Args:
-        style_image: `(H, W, 3)` style image in `value_range`, or a list of
+        style_image: `(H, W, 3)` style image in `value_range` (or a path to
+            one, e.g. `styles.painting_path("udnie")`), or a list of
             them (any sizes) for a multi-style network: then call the loss with
             `style_index`, one style per image.
         content_layers: paper names, default `("conv3_3",)`.
@@ -117,7 +123,7 @@ class PerceptualLoss:
         self.content_weight = float(content_weight)
         self.style_weight = float(style_weight)
         self.tv_weight = float(tv_weight)
-        self.value_range = tuple(float(v) for v in value_range)
+        self.value_range = check_value_range(value_range)  # (255, 0), (0, 0)
         self._layers = list(dict.fromkeys(self.content_layers + self.style_layers))
         # A layer of block b lies behind b - 1 halving poolings.
         deepest = max(self._layers, key=lambda n: int(n[5]))
@@ -129,6 +135,10 @@ class PerceptualLoss:
             raise ValueError("`style_image` is an empty list: pass style images.")
         grams = [[] for _ in self.style_layers]
         for image in images:
+            if isinstance(image, (str, os.PathLike)):  # a painting's file
+                path, image = image, load_image(image)
+                if image is None:
+                    raise ValueError(f"`style_image` {path} is not a readable image.")
             style = ops.convert_to_tensor(image, "float32")
             if len(style.shape) != 3 or style.shape[-1] != 3:
                 raise ValueError(
@@ -147,11 +157,64 @@ class PerceptualLoss:
                     "`style_image` holds NaN or infinite pixel values: pass a "
                     f"painting in value_range {self.value_range}."
                 )
+            self._warn_if_unit_scale(style, "`style_image`")
             style_features = self._extract(style[None])
             for rows, name in zip(grams, self.style_layers):
                 rows.append(ops.convert_to_numpy(gram_matrix(style_features[name])))
         # One (S, C, C) stack of target Grams per style layer.
         self.style_grams = [np.concatenate(rows) for rows in grams]
+
+    def _warn_if_unit_scale(self, images, what):
+        """0..1 images under a 0..255 `value_range` look black to VGG."""
+        try:
+            high = float(ops.convert_to_numpy(ops.max(images)))
+        except Exception:  # traced: no values here
+            return
+        if self.value_range[1] > 1 and 0 < high <= 1:
+            warnings.warn(
+                f"{what} has values up to {high:.3g}, but value_range="
+                f"{self.value_range}: VGG-19 sees it nearly black. Multiply "
+                "0..1 images by 255, or pass value_range=(0, 1).",
+                stacklevel=3,
+            )
+
+    def _check_call(self, stylized, content, style_index):
+        """Shapes that fit, known before VGG-19 runs (they failed inside
+        its layers: a concatenation, a pooling, a gather)."""
+        shapes = [tuple(stylized.shape), tuple(content.shape)]
+        for name, shape in zip(("stylized", "content"), shapes):
+            if len(shape) != 4 or shape[-1] not in (3, None):
+                raise ValueError(
+                    f"`{name}` must be (N, H, W, 3) images; received shape {shape}."
+                )
+            if any(side is not None and side < self.min_side for side in shape[1:3]):
+                raise ValueError(
+                    f"`{name}` images of {shape[1]}x{shape[2]} pixels are too "
+                    f"small for the loss's VGG-19 layers, which need "
+                    f"{self.min_side}x{self.min_side} at least."
+                )
+        if None not in shapes[0] + shapes[1] and shapes[0] != shapes[1]:
+            raise ValueError(
+                f"`stylized` {shapes[0]} and `content` {shapes[1]} must have the "
+                "same shape: one content image per stylized image, same size."
+            )
+        if style_index is None:
+            return
+        if not self.multi_style:
+            raise ValueError(
+                "This PerceptualLoss holds one style: call it without `style_index`."
+            )
+        count = len(self.style_grams[0])
+        try:
+            values = np.asarray(ops.convert_to_numpy(style_index))
+        except Exception:  # traced: checked when it runs, not here
+            return
+        if values.shape != shapes[0][:1] or ((values < 0) | (values >= count)).any():
+            raise ValueError(
+                f"`style_index` must hold one style index per image, from 0 to "
+                f"{count - 1}; received {values.tolist()[:8]} for "
+                f"{shapes[0][0]} images."
+            )
 
     def _extract(self, images):
         outputs = self.features(caffe_preprocess(images, self.value_range))
@@ -167,6 +230,8 @@ class PerceptualLoss:
                 f"This PerceptualLoss holds {len(self.style_grams[0])} styles: "
                 "pass `style_index`, one style per image."
             )
+        self._check_call(stylized, content, style_index)
+        self._warn_if_unit_scale(content, "`content`")
         both = ops.concatenate([stylized, content], axis=0)
         feats = self._extract(both)
         n = ops.shape(stylized)[0]

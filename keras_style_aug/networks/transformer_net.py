@@ -286,10 +286,14 @@ class TransformerNet(keras.Model):
         shapes, normalization = read_weights_header(path)
         arch = architecture_from_shapes(shapes)
         if arch is None:
+            found = (
+                f"weights of shapes {shapes[:3]}..."
+                if shapes
+                else "the weights of another Keras model (none at its top level)"
+            )
             raise ValueError(
-                f"{path} holds weights of shapes {shapes[:3]}... that fit no "
-                "TransformerNet. Pass a file written by "
-                "TransformerNet.save_weights() or StyleTrainer."
+                f"{path} holds {found}, which fit no TransformerNet. Pass a "
+                "file written by TransformerNet.save_weights() or StyleTrainer."
             )
         num_styles = arch.pop("num_styles")
         if num_styles and style_names is None:
@@ -350,6 +354,13 @@ class TransformerNet(keras.Model):
                 "TransformerNet.from_weights_file(path) instead."
             )
         super().load_weights(filepath, skip_mismatch=skip_mismatch, **kwargs)
+        if not all(np.isfinite(w).all() for w in self.get_weights()):
+            raise ValueError(
+                f"Weights file {filepath} holds NaN or infinite weights (a "
+                "training run that diverged?): every stylized image would be "
+                "NaN. Pass the weights of a finite run, e.g. its last good "
+                "checkpoint."
+            )
 
     # ------------------------------------------------------------------ forward
     def call(
@@ -433,6 +444,8 @@ class TransformerNet(keras.Model):
                 "`style_weights` (see TransformerNet.style_weights)."
             )
         images = check_images(b, images, "TransformerNet")
+        if images.shape[0] == 0 and not (with_pre_tanh or with_upsampling_norms):
+            return b.cast(images, self.compute_dtype)  # nothing to pad or stylize
         values = self._param_values(b)
         outputs = (with_pre_tanh, with_upsampling_norms)
         if b.name == "jax" and not is_traced(images):

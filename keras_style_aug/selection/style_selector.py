@@ -30,6 +30,8 @@ likely because one style per class turns texture into a cue for the label.
 [0, 1]
 """
 
+import warnings
+
 import keras
 import numpy as np
 from tqdm import tqdm
@@ -140,6 +142,19 @@ class GradCamStyleSelector:
         images = np.asarray(images, "float32")
         if len(images) == 0:
             raise ValueError("evaluate() needs a non-empty batch of images.")
+        if not np.isfinite(images).all():  # the scores were NaN, the choice noise
+            raise ValueError(
+                "evaluate() got images with NaN or infinite pixels; pass "
+                "finite images in 0..255."
+            )
+        if images.max() <= 1.0:
+            warnings.warn(
+                "evaluate() got images with values up to "
+                f"{images.max():.3g}; it takes images in 0..255 (the "
+                "classifier's and the styles' scale). Multiply 0..1 images by "
+                "255.",
+                stacklevel=2,
+            )
         labels = self._class_labels(labels, len(images), images[:1])
         rows = []
         classes = sorted(set(labels.tolist()))

@@ -168,13 +168,24 @@ def resolve(name_or_path):
 
 def _check_hash(name, path, expected):
     actual = sha256(path)
-    if actual != expected:
-        raise ValueError(
-            f"Weights file {path} for style {name!r} has sha256 {actual}, but "
-            f"the manifest expects {expected}. The file is corrupt or from "
-            "another version: delete it and call "
-            f"keras_style_aug.styles.load({name!r}) again to download it."
+    if actual == expected:
+        return
+    user = _user_dir()
+    if user is not None and path.parent == user:  # no host to download from
+        advice = (
+            f"If it is a network of your own, give it another name (e.g. "
+            f"my_{path.name}) and load it by that name; to use the shipped "
+            f"{name!r}, move it out of KSA_WEIGHTS_DIR."
         )
+    else:
+        advice = (
+            "The file is corrupt or from another version: delete it and call "
+            f"keras_style_aug.styles.load({name!r}) again."
+        )
+    raise ValueError(
+        f"Weights file {path} for style {name!r} has sha256 {actual}, but the "
+        f"manifest expects {expected}. {advice}"
+    )
 
 
 def _download(name, entry):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import keras
 
+from keras_style_aug.utils.files import write_text_atomically
 from keras_style_aug.utils.images import contact_sheet
 from keras_style_aug.utils.images import save_image
 
@@ -31,7 +32,7 @@ class WallClock(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if self.path.parent.exists():
-            _write_atomically(self.path, json.dumps({"wall_time_s": self.total}))
+            write_text_atomically(self.path, json.dumps({"wall_time_s": self.total}))
 
 
 class TimeLimit(keras.callbacks.Callback):
@@ -158,11 +159,16 @@ class SafeBackupAndRestore(keras.callbacks.BackupAndRestore):
     def on_epoch_end(self, epoch, logs=None):
         loss = (logs or {}).get("loss")
         if loss is not None and not math.isfinite(float(loss)):
+            kept = (
+                f"The checkpoint before them is kept in {self.backup_dir}; "
+                "rerun to resume from it."
+                if Path(self._weights_path).is_file()
+                else "No checkpoint was written before them: a rerun starts over."
+            )
             raise FloatingPointError(
                 f"Training diverged: the loss was {float(loss)} over the steps "
-                f"up to {self._steps_done}. The checkpoint before them is kept "
-                f"in {self.backup_dir}. Lower the learning rate (or check the "
-                "content images for NaN), then rerun to resume from it."
+                f"up to {self._steps_done}. {kept} Lower the learning rate (or "
+                "check the content images for NaN) first."
             )
         super().on_epoch_end(epoch, logs)
 
@@ -175,7 +181,9 @@ class SafeBackupAndRestore(keras.callbacks.BackupAndRestore):
     def _save_model(self):
         Path(self.backup_dir).mkdir(parents=True, exist_ok=True)
         if not self._config_path.exists():
-            _write_atomically(self._config_path, json.dumps(self.fingerprint, indent=2))
+            write_text_atomically(
+                self._config_path, json.dumps(self.fingerprint, indent=2)
+            )
         # The latest complete checkpoint stays in place until the new one
         # replaces it; a copy of it becomes the fallback.
         for path, previous in (
@@ -193,10 +201,4 @@ class SafeBackupAndRestore(keras.callbacks.BackupAndRestore):
             "batch": self._last_batch_seen,
             "steps": self._steps_done,
         }
-        _write_atomically(Path(self._training_metadata_path), json.dumps(metadata))
-
-
-def _write_atomically(path, text):
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
+        write_text_atomically(self._training_metadata_path, json.dumps(metadata))

@@ -50,6 +50,7 @@ import hashlib
 import json
 import math
 import numbers
+import warnings
 from pathlib import Path
 
 import keras
@@ -421,13 +422,15 @@ class StyleTrainer:
             "batch_size": self.batch_size,
             "steps": self.steps,
             "learning_rate": recorded_rate,
+            # Resumed with other VGG weights, a run went on without a word.
+            "vgg_weights": _vgg_identity(vgg_weights),
         }
         if self.style_names:
             self.settings["styles"] = self.style_names
         if self.teacher is not None:
             self.settings["teacher"] = {
                 "name": self.teacher.name,
-                "weights_sha256": _weights_sha256(self.teacher),
+                "weights_sha256": self.teacher.weights_sha256(),
             }
             self.settings["teacher_weight"] = self.teacher_weight
         # The penalties in use: `(weight, bound)` by `_PENALTIES` name.
@@ -526,6 +529,13 @@ class StyleTrainer:
                 raise ValueError(
                     "`content` holds NaN or infinite pixel values: pass images "
                     "in 0..255."
+                )
+            if content.size and 0 < content.max() <= 1:  # black to VGG-19
+                warnings.warn(
+                    f"`content` has values up to {content.max():.3g}; the "
+                    "trainer takes photos in 0..255. Multiply 0..1 images by "
+                    "255.",
+                    stacklevel=3,
                 )
             batches = ContentBatches(
                 content,
@@ -648,9 +658,10 @@ class StyleTrainer:
         return evaluate_losses(self.net, self.loss, images, batch_size)
 
 
-def _weights_sha256(net):
-    """Hash of a network's weights (a teacher's identity in checkpoints)."""
-    digest = hashlib.sha256()
-    for value in net.get_weights():
-        digest.update(np.ascontiguousarray(value, "float32").tobytes())
-    return digest.hexdigest()
+def _vgg_identity(vgg_weights):
+    """What the VGG-19 weights were: "imagenet", "random" (None), or a
+    file's name and sha256."""
+    if vgg_weights is None or vgg_weights == "imagenet":
+        return vgg_weights or "random"
+    path = Path(vgg_weights)
+    return {"file": path.name, "sha256": sha256(path) if path.is_file() else None}

@@ -20,8 +20,14 @@ def vgg_conv_base(kind, weights, input_shape):
     """`keras.applications.VGG16` or `VGG19` (`kind`: "vgg16", "vgg19") without
     its top, with `weights` `"imagenet"` (downloads), a `.weights.h5` path, or
     `None`."""
-    from_file = weights not in (None, "imagenet") and Path(weights).is_file()
     name = kind.upper()
+    from_file = weights not in (None, "imagenet")
+    if from_file and not Path(weights).is_file():
+        raise FileNotFoundError(
+            f"The {name} weights file {weights} does not exist. Pass an "
+            f"existing `include_top=False` {name} weights file, or 'imagenet' "
+            f"to download them ({_FLAGS[kind]} on the command line)."
+        )
     try:
         base = _BUILDERS[kind](
             include_top=False,

@@ -170,3 +170,13 @@ def test_a_label_aware_model_refuses_to_train_on_images_alone(make_net):
     predicted = model.predict(x, verbose=0)
     np.testing.assert_allclose(model.predict(with_labels(x, y), verbose=0), predicted)
     assert model.evaluate(x, y, verbose=0)[0] >= 0  # validation: images alone
+
+
+def test_input_sizes_and_augmentations_the_classifier_cannot_take():
+    # Both failed inside Keras: a Flatten of an unknown size, a str called.
+    with pytest.raises(ValueError, match="fixed height and width of 32 pixels"):
+        build_vgg16_classifier((None, None, 3), weights=None)
+    with pytest.raises(ValueError, match="fixed height and width of 32 pixels"):
+        build_vgg16_classifier((16, 16, 3), weights=None)
+    with pytest.raises(TypeError, match="`augmentation` must be a Keras layer"):
+        build_vgg16_classifier((32, 32, 3), weights=None, augmentation="flip")

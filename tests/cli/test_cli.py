@@ -386,3 +386,60 @@ def test_an_output_file_that_is_a_folder_is_refused_first(tmp_path, capsys, comm
         main([*command, str(tmp_path)])
     assert exit_info.value.code == 2
     assert f"{tmp_path} is a folder; pass a file name" in capsys.readouterr().err
+
+
+def test_stylize_writes_every_requested_style_and_never_into_its_input(
+    tmp_path, make_net, capsys
+):
+    # Two weights files of one name gave one output ("wrote 1 images").
+    for folder, seed in (("x", 0), ("y", 1)):
+        (tmp_path / folder).mkdir()
+        make_net("solo", seed=seed).save_weights(tmp_path / folder / "solo.weights.h5")
+    rng = np.random.default_rng(2)
+    photos = tmp_path / "photos"
+    write_image(photos / "p.png", rng.integers(0, 255, (16, 16, 3), dtype=np.uint8))
+    out = tmp_path / "out"
+    styles = [str(tmp_path / f / "solo.weights.h5") for f in ("x", "y")]
+    assert (
+        main(["stylize", str(photos), "--output", str(out), "--styles", *styles]) == 0
+    )
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["p_solo-2.png", "p_solo.png"]
+    first, second = (np.asarray(Image.open(out / n)) for n in written)
+    assert np.abs(first.astype(int) - second).max() > 0
+    # Output inside the input: a rerun stylized its own outputs.
+    inside = ["stylize", str(photos), "--output", str(photos / "out")]
+    assert main([*inside, "--styles", styles[0]]) == 2
+    assert "inside it" in capsys.readouterr().err
+    assert not (photos / "out").exists()
+
+
+def test_expand_refuses_a_class_named_twice(tmp_path, make_net, capsys):
+    weights = tmp_path / "a.weights.h5"
+    make_net("a").save_weights(weights)
+    write_image(tmp_path / "in" / "cat" / "c.png", np.zeros((16, 16, 3), np.uint8))
+    args = ["expand", "--input", str(tmp_path / "in"), "--output", str(tmp_path / "o")]
+    args += ["--class-styles", f"cat={weights}", f"cat={weights}"]
+    assert main(args) == 2
+    assert "names class 'cat' twice" in capsys.readouterr().err
+
+
+def test_a_benchmark_suite_that_could_not_run_fails_the_command(tmp_path, capsys):
+    out = tmp_path / "bench.json"
+    args = ["benchmark", "--preset", "lite", "--sizes", "16", "--size", "16"]
+    args += ["--batch-sizes", "2", "--repeats", "1", "--output", str(out)]
+    args += ["--suites", "presets", "training_overhead"]
+    args += ["--vgg16-weights", str(tmp_path / "missing.weights.h5")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "suites that could not run: training_overhead" in err
+    assert "presets" in json.loads(out.read_text())  # what ran is kept
+
+
+def test_select_names_a_classifier_file_keras_cannot_load(tmp_path, capsys):
+    bad = tmp_path / "clf.keras"
+    bad.write_bytes(np.random.default_rng(0).bytes(300))
+    write_image(tmp_path / "photos" / "cat" / "c.png", np.zeros((32, 32, 3), np.uint8))
+    args = ["select", "--classifier", str(bad), "--data-dir", str(tmp_path / "photos")]
+    assert main([*args, "--styles", "wave", "--output", str(tmp_path / "m.json")]) == 2
+    assert f"--classifier {bad} is not a Keras model file" in capsys.readouterr().err

@@ -42,6 +42,7 @@ CONTRACTS = [
     "layers/test_random_style_transfer.py::test_from_config_and_clone_model_give_back_the_trained_networks",
     "layers/test_random_style_transfer.py::test_the_pixel_range_guard_also_runs_in_traced_calls",
     "docs/test_readme.py::test_readme_blocks_run_as_written",
+    "layers/test_properties.py::test_the_layer_traced_by_jax_jit",
     "training/test_style_trainer.py::test_kill_and_resume_restores_steps_and_optimizer",
 ]  # fmt: skip
 
@@ -61,6 +62,7 @@ JAX_CONTRACTS = [
         "test_pre_tanh_output_is_what_tanh_maps_to_the_image",
         "test_the_pixel_range_guard_also_runs_in_traced_calls",
         "test_readme_blocks_run_as_written",
+        "test_the_layer_traced_by_jax_jit",
     )
 ] + [CONTRACTS[-1] + "[one style]"]  # StyleTrainer: train, kill, resume
 

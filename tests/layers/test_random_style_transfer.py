@@ -477,7 +477,7 @@ def test_a_non_finite_pixel_stays_local(make_net):
     ],
 )
 def test_labels_that_do_not_fit_are_refused(labels, match, make_net):
-    layer = RandomStyleTransfer(styles=[make_net("a")], class_styles={1: "a"})
+    layer = RandomStyleTransfer(styles=[make_net("a")], class_styles={1: "a"}, rate=1.0)
     x = (
         np.zeros((2, 16, 16, 3), "float32")
         if len(labels) != 1
@@ -621,3 +621,26 @@ def test_flags_and_style_lists_of_the_wrong_type_are_refused(make_net):
         RandomStyleTransfer(styles=[make_net("a")], preserve_color="no")
     with pytest.raises(TypeError, match="`styles` must be a list"):
         RandomStyleTransfer(styles=123)
+
+
+def test_class_labels_that_are_no_class_index_are_refused(make_net):
+    # 1.6 was rounded to class 2, 2**32 wrapped to class 0 and NaN left its
+    # image unstylized, silently.
+    layer = RandomStyleTransfer(styles=[make_net("a")], class_styles={1: "a"}, rate=1.0)
+    x = np.zeros((1, 16, 16, 3), "float32")
+    for labels in (np.array([1.6]), np.array([2**32]), np.array([np.nan])):
+        with pytest.raises(ValueError, match="must be class indices"):
+            layer({"images": x, "labels": labels})
+    one_hot = np.array([[0.0, 1.0]], "float32")  # rows stay allowed
+    assert changed(x, layer({"images": x, "labels": one_hot})["images"]).all()
+
+
+def test_a_value_range_beyond_float16_is_refused_under_float16(make_net):
+    # Under mixed_float16, value_range=(0, 65535) made every stylized pixel inf.
+    with pytest.raises(ValueError, match="does not fit the layer's float16"):
+        RandomStyleTransfer(
+            styles=[make_net("a")], value_range=(0, 65535), dtype="mixed_float16"
+        )
+    layer = RandomStyleTransfer(styles=[make_net("a")], value_range=(0, 65535))
+    x = np.random.default_rng(0).uniform(0, 65535, (2, 16, 16, 3)).astype("float32")
+    assert np.isfinite(to_np(layer(x))).all()

@@ -122,6 +122,12 @@ def test_bad_style_image_and_layers():
     with pytest.raises(ValueError, match="too small for VGG-19's 'block5_conv1'"):
         PerceptualLoss(np.zeros((8, 8, 3)), style_layers=("conv5_1",), vgg_weights=None)
     assert PerceptualLoss(np.zeros((16, 16, 3)), vgg_weights=None).min_side == 8
+    # (255, 0) was accepted; (0, 0) divided by zero.
+    for value_range in ((255, 0), (0, 0)):
+        with pytest.raises(ValueError, match="`value_range` must be"):
+            PerceptualLoss(
+                np.zeros((16, 16, 3)), value_range=value_range, vgg_weights=None
+            )
     with pytest.raises(ValueError, match="`style_image` holds NaN"):
         PerceptualLoss(np.full((16, 16, 3), np.nan), vgg_weights=None)
 
@@ -134,3 +140,35 @@ def test_a_negative_or_nan_weight_is_refused(term, weight):
         PerceptualLoss(
             np.zeros((8, 8, 3)), vgg_weights=None, **{f"{term}_weight": weight}
         )
+
+
+def test_call_inputs_that_do_not_fit_are_named_before_vgg_runs():
+    # Each failed inside VGG-19 or Keras (a concatenation, MKL's pooling, a
+    # gather) with no word of the cause.
+    style = np.full((16, 16, 3), 128.0, "float32")
+    loss = PerceptualLoss(style, vgg_weights=None)
+    x = np.full((2, 32, 32, 3), 100.0, "float32")
+    with pytest.raises(ValueError, match="must have the same shape"):
+        loss(x, np.zeros((3, 32, 32, 3), "float32"))
+    with pytest.raises(ValueError, match="must have the same shape"):
+        loss(x, np.zeros((2, 40, 40, 3), "float32"))
+    tiny = np.zeros((2, 4, 4, 3), "float32")
+    with pytest.raises(ValueError, match="4x4 pixels are too small"):
+        loss(tiny, tiny)
+    with pytest.raises(ValueError, match="holds one style"):
+        loss(x, x, style_index=np.array([0, 0]))
+    pair = PerceptualLoss([style, 255 - style], vgg_weights=None)
+    with pytest.raises(ValueError, match="from 0 to 1"):
+        pair(x, x, style_index=np.array([0, 5]))
+    assert float(pair(x, x, style_index=np.array([0, 1]))["content"]) == 0.0
+    with pytest.warns(UserWarning, match="VGG-19 sees it nearly black"):
+        loss(x / 255, x / 255)
+
+
+def test_a_painting_by_its_path():
+    from keras_style_aug.styles import painting_path
+
+    loss = PerceptualLoss(painting_path("wave"), vgg_weights=None)
+    assert loss.style_grams[0].shape == (1, 64, 64)
+    with pytest.raises(ValueError, match="is not a readable image"):
+        PerceptualLoss(__file__, vgg_weights=None)

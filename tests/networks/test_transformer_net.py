@@ -227,3 +227,24 @@ def test_weights_sha256_tells_weights_apart_not_names_or_dtypes():
     weights[0] = weights[0] + 1e-3
     changed.set_weights(weights)
     assert changed.weights_sha256() != same
+
+
+def test_an_empty_batch_and_a_nan_weights_file(tmp_path):
+    net = TransformerNet.from_preset("lite", name="lite")
+    empty = keras.ops.convert_to_numpy(net(np.zeros((0, 16, 16, 3), "float32")))
+    assert empty.shape == (0, 16, 16, 3)  # was a MirrorPad error
+    weights = [np.full_like(w, np.nan) for w in net.get_weights()]
+    net.set_weights(weights)
+    path = tmp_path / "diverged.weights.h5"
+    net.save_weights(path)
+    with pytest.raises(ValueError, match="diverged.weights.h5 holds NaN"):
+        TransformerNet.from_weights_file(path)
+
+
+def test_weights_of_another_keras_model_are_named_so(tmp_path):
+    # It said "weights of shapes []...".
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    path = tmp_path / "other.weights.h5"
+    model.save_weights(path)
+    with pytest.raises(ValueError, match="the weights of another Keras model"):
+        TransformerNet.from_weights_file(path)

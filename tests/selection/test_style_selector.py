@@ -92,3 +92,18 @@ def test_each_style_of_a_multi_style_network_is_a_candidate(multi, make_net):
     assert layer({"images": images, "labels": labels})["images"].shape == images.shape
     with pytest.raises(ValueError, match="not both"):
         GradCamStyleSelector(classifier, [multi, make_net("a")])
+
+
+def test_non_finite_or_unit_scale_images_are_named(make_net):
+    # NaN pixels gave NaN scores and select() still returned a mapping; 0..1
+    # images were scored as near-black 0..255 ones, without a word.
+    classifier = quadrant_model("top_left", scale=1e-4)
+    selector = GradCamStyleSelector(classifier, [make_net("a")], batch_size=4)
+    images = np.random.default_rng(0).uniform(0, 100, (2, 32, 32, 3))
+    images = images.astype("float32")
+    labels = np.array([0, 1])
+    images[0, 0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN or infinite pixels"):
+        selector.evaluate(images, labels, progress=False)
+    with pytest.warns(UserWarning, match="takes images in 0..255"):
+        selector.evaluate(np.nan_to_num(images) / 255, labels, progress=False)

@@ -26,6 +26,7 @@ def tiny_trainer(tmp_path, steps, style=STYLE, normalization="instance", **kwarg
         normalization=normalization,
     )
     kwargs.setdefault("checkpoint_every", steps)
+    kwargs.setdefault("vgg_weights", None)
     kwargs.setdefault("image_size", 32)
     kwargs.setdefault("style_layers", ("conv1_2", "conv2_2"))
     return StyleTrainer(
@@ -35,7 +36,6 @@ def tiny_trainer(tmp_path, steps, style=STYLE, normalization="instance", **kwarg
         network=net,
         batch_size=2,
         steps=steps,
-        vgg_weights=None,
         output_dir=tmp_path,
         verbose=0,
         content_layers=("conv2_2",),
@@ -404,6 +404,9 @@ def test_normalization_builds_a_preset_and_must_agree_with_a_network(tmp_path):
 def test_bad_arguments(tmp_path):
     with pytest.raises(ValueError, match="steps"):
         tiny_trainer(tmp_path, steps=0)
+    # 0..1 photos look black to VGG-19: trained on, without a word.
+    with pytest.warns(UserWarning, match="takes photos in 0..255"):
+        tiny_trainer(tmp_path, steps=2, content=CONTENT / 255.0)
     # 2.7 trained 2 steps; "10" failed in a comparison with '<'.
     for steps in (2.7, "10", True):
         with pytest.raises(ValueError, match=r"`steps` must be a whole number >= 1"):
@@ -467,6 +470,9 @@ def test_a_diverged_run_stops_and_keeps_the_last_finite_checkpoint(tmp_path):
         tiny_trainer(tmp_path, steps=4, checkpoint_every=2, content=nan).fit()
     assert (tmp_path / "checkpoint" / "latest.weights.h5").read_bytes() == kept
     assert (tmp_path / "toy.weights.h5").read_bytes() == result
+    # Diverged before any checkpoint: the message promised one all the same.
+    with pytest.raises(FloatingPointError, match="No checkpoint was written before"):
+        tiny_trainer(tmp_path / "fresh", steps=2, content=nan).fit()
 
 
 def test_time_limit_stops_early_and_records_the_steps_done(tmp_path):
@@ -528,6 +534,14 @@ def test_resuming_with_other_settings_is_refused(tmp_path):
         with pytest.raises(ValueError, match=f"other settings.*{named}.*delete"):
             tiny_trainer(tmp_path, steps=6, checkpoint_every=3, **change).fit()
     assert not (tmp_path / "toy.json").exists()  # nothing written with new settings
+
+
+def test_resuming_with_other_vgg_weights_is_refused(tmp_path, vgg19_weights):
+    interrupted_run(tmp_path)  # with random VGG weights
+    with pytest.raises(ValueError, match="other settings.*vgg_weights.*delete"):
+        tiny_trainer(
+            tmp_path, steps=6, checkpoint_every=3, vgg_weights=vgg19_weights
+        ).fit()
 
 
 class _CrashAt(keras.callbacks.Callback):
