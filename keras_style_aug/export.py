@@ -144,6 +144,6 @@ def export_stylizer(
     else:
         import onnxruntime
 
-        session = onnxruntime.InferenceSession(str(path))
-        reloaded = session.run(None, {session.get_inputs()[0].name: x})[0]
+        runtime = onnxruntime.InferenceSession(str(path))
+        reloaded = runtime.run(None, {runtime.get_inputs()[0].name: x})[0]
     return float(np.abs(reloaded - expected).max())

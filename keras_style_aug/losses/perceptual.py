@@ -124,6 +124,7 @@ class PerceptualLoss:
         self.style_weight = float(style_weight)
         self.tv_weight = float(tv_weight)
         self.value_range = check_value_range(value_range)  # (255, 0), (0, 0)
+        self._content_checked = False
         self._layers = list(dict.fromkeys(self.content_layers + self.style_layers))
         # A layer of block b lies behind b - 1 halving poolings.
         deepest = max(self._layers, key=lambda n: int(n[5]))
@@ -165,11 +166,12 @@ class PerceptualLoss:
         self.style_grams = [np.concatenate(rows) for rows in grams]
 
     def _warn_if_unit_scale(self, images, what):
-        """0..1 images under a 0..255 `value_range` look black to VGG."""
+        """0..1 images under a 0..255 `value_range` look black to VGG: warns.
+        Returns whether the values could be looked at (not traced)."""
         try:
             high = float(ops.convert_to_numpy(ops.max(images)))
         except Exception:  # traced: no values here
-            return
+            return False
         if self.value_range[1] > 1 and 0 < high <= 1:
             warnings.warn(
                 f"{what} has values up to {high:.3g}, but value_range="
@@ -177,6 +179,7 @@ class PerceptualLoss:
                 "0..1 images by 255, or pass value_range=(0, 1).",
                 stacklevel=3,
             )
+        return True
 
     def _check_call(self, stylized, content, style_index):
         """Shapes that fit, known before VGG-19 runs (they failed inside
@@ -231,7 +234,8 @@ class PerceptualLoss:
                 "pass `style_index`, one style per image."
             )
         self._check_call(stylized, content, style_index)
-        self._warn_if_unit_scale(content, "`content`")
+        if not self._content_checked:  # once: not a host sync on every step
+            self._content_checked = self._warn_if_unit_scale(content, "`content`")
         both = ops.concatenate([stylized, content], axis=0)
         feats = self._extract(both)
         n = ops.shape(stylized)[0]
