@@ -15,7 +15,7 @@ collect_ignore = ["classifiers/multi_device_check.py"]
 HOW_TO_RUN = (
     "To run it: set KSA_ASSETS to a folder holding weights/"
     "vgg{16,19}_imagenet_notop.weights.h5, cats_vs_dogs/train/{cat,dog}/ and "
-    "content/bsds500/ (README, 'Tests'), or pass --download (or set "
+    "content/bsds500/ (DEVELOPERS.md), or pass --download (or set "
     "KSA_DOWNLOAD=1) to let Keras and TFDS download the ImageNet weights and "
     "the cats_vs_dogs photos."
 )
@@ -50,7 +50,7 @@ def downloads_allowed(config):
 
 def missing(what):
     """Skip (fail where KSA_REQUIRE_ASSETS=1, as in CI) for a missing asset."""
-    message = f"{what} is missing. {HOW_TO_RUN}"
+    message = f"Not found: {what}. {HOW_TO_RUN}"
     if os.environ.get("KSA_REQUIRE_ASSETS") == "1":
         pytest.fail(message)
     pytest.skip(message)

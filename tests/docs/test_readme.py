@@ -48,6 +48,7 @@ def test_readme_blocks_run_as_written(tmp_path, monkeypatch, request):
         ran += 1
     if ran < len(BLOCKS):
         missing(
-            f"ran {ran} of {len(BLOCKS)} README blocks; the others need the "
-            f"ImageNet {' and '.join(left_out)} weights"
+            f"the ImageNet {' and '.join(k.upper() for k in left_out)} weights "
+            f"that {len(BLOCKS) - ran} of the README's {len(BLOCKS)} blocks need "
+            f"(the other {ran} ran)"
         )
