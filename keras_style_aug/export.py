@@ -16,10 +16,9 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_style_aug.constants import EXPORT_FORMATS as FORMATS
 from keras_style_aug.layers import RandomStyleTransfer
 from keras_style_aug.layers import pixels
-
-FORMATS = ("tf_saved_model", "onnx")
 
 
 @keras.saving.register_keras_serializable(package="keras_style_aug")
@@ -28,7 +27,9 @@ class Stylizer(keras.Model):
 
     Args:
         style: a style name, weights path or `TransformerNet`.
-        strength, preserve_color, value_range: as in `RandomStyleTransfer`.
+        strength: as in `RandomStyleTransfer`.
+        preserve_color: as in `RandomStyleTransfer`.
+        value_range: as in `RandomStyleTransfer`.
         style_mix: for a multi-style network, which of its styles: a name or
             a fixed mix `{name: weight}`.
     """

@@ -16,3 +16,11 @@ def test_the_package_never_names_research_results_tools_or_the_assets():
         if FORBIDDEN.search(line)
     ]
     assert not found, "\n".join(found)
+
+
+def test_no_package_module_is_over_350_lines():
+    sizes = {
+        str(path.relative_to(PACKAGE)): len(path.read_text().splitlines())
+        for path in PACKAGE.rglob("*.py")
+    }
+    assert not {k: v for k, v in sizes.items() if v > 350}

@@ -19,29 +19,16 @@ from keras_style_aug.benchmark.network_suites import mixed_batches
 from keras_style_aug.benchmark.network_suites import presets
 from keras_style_aug.benchmark.network_suites import rate_cost
 from keras_style_aug.benchmark.network_suites import stage_times
-from keras_style_aug.benchmark.network_suites import stages
 from keras_style_aug.benchmark.network_suites import table1_latency
 from keras_style_aug.benchmark.network_suites import throughput
 from keras_style_aug.benchmark.training_suites import tfdata_vs_model
 from keras_style_aug.benchmark.training_suites import training_overhead
+from keras_style_aug.constants import SUITES
 from keras_style_aug.networks import TransformerNet
 from keras_style_aug.utils.files import write_text_atomically
 from keras_style_aug.utils.machine import machine
 
 __all__ = ["PAPER_TABLE1", "SUITES", "format_markdown", "run"]
-
-SUITES = (
-    "table1",
-    "throughput",
-    "layouts",
-    "presets",
-    "stages",
-    "stage_times",
-    "mixed_batches",
-    "rate_cost",
-    "training_overhead",
-    "tfdata_vs_model",
-)
 
 
 def run(
@@ -85,7 +72,6 @@ def run(
             for row in layouts(net, [batch], size=size, policy=p, repeats=repeats)
         ],
         "presets": lambda: presets(batch, size=size, policy=policy, repeats=repeats),
-        "stages": lambda: stages(net, batch, size=size, policy=policy, repeats=repeats),
         "stage_times": lambda: stage_times(
             net, batch, size=size, policy=policy, repeats=repeats
         ),

@@ -2,7 +2,6 @@
 
 from keras_style_aug.classifiers.baseline_augmentations import BASELINES
 from keras_style_aug.classifiers.baseline_augmentations import baseline_augmentation
-from keras_style_aug.classifiers.compiled_models import CompiledModels
 from keras_style_aug.classifiers.label_aware import LabelAwareClassifier
 from keras_style_aug.classifiers.label_aware import with_labels
 from keras_style_aug.classifiers.training import fit_classifier
@@ -11,7 +10,6 @@ from keras_style_aug.classifiers.vgg16_classifier import build_vgg16_classifier
 
 __all__ = [
     "BASELINES",
-    "CompiledModels",
     "LabelAwareClassifier",
     "PAPER_TRAINING",
     "baseline_augmentation",

@@ -8,19 +8,7 @@ from keras_style_aug.cli.arguments import image_side
 from keras_style_aug.cli.arguments import output_file
 from keras_style_aug.cli.arguments import positive_int
 from keras_style_aug.cli.arguments import vgg16_side
-
-SUITES = (
-    "table1",
-    "throughput",
-    "layouts",
-    "presets",
-    "stages",
-    "stage_times",
-    "mixed_batches",
-    "rate_cost",
-    "training_overhead",
-    "tfdata_vs_model",
-)
+from keras_style_aug.constants import SUITES
 
 
 def add_arguments(parser):

@@ -4,8 +4,7 @@ The export is reloaded and compared with the Keras model; the error is printed.
 """
 
 from keras_style_aug.cli.arguments import add_styles
-
-FORMATS = ("tf_saved_model", "onnx")
+from keras_style_aug.constants import EXPORT_FORMATS as FORMATS
 
 
 def add_arguments(parser):

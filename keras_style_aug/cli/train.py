@@ -4,6 +4,7 @@ from keras_style_aug.cli.arguments import add_preset
 from keras_style_aug.cli.arguments import image_side
 from keras_style_aug.cli.arguments import output_folder
 from keras_style_aug.cli.arguments import positive_int
+from keras_style_aug.constants import NORMALIZATIONS
 
 
 def add_arguments(parser):
@@ -21,7 +22,7 @@ def add_arguments(parser):
     add_preset(parser)
     parser.add_argument(
         "--normalization",
-        choices=["instance", "affine"],  # architecture.NORMALIZATIONS
+        choices=NORMALIZATIONS,
         default="instance",
         help="after each convolution: instance norm (the paper's) or its "
         "learned scale and offset alone, no per-image statistics ('affine')",

@@ -2,20 +2,19 @@
 
 import math
 import os
-import warnings
 
 import keras
-from keras.src.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (  # noqa: E501
-    BaseImagePreprocessingLayer,
-)
 
 from keras_style_aug import styles as style_registry
+from keras_style_aug.layers import input_checks
 from keras_style_aug.layers import pixels
 from keras_style_aug.layers import style_draws as draws
 from keras_style_aug.layers import style_options as opts
+from keras_style_aug.layers.style_dispatch import stylize_selected
+from keras_style_aug.layers.style_sources import restore_styles
+from keras_style_aug.layers.style_sources import source_of
 from keras_style_aug.networks import TransformerNet
-from keras_style_aug.networks.runtime import check_images
-from keras_style_aug.styles.registry import is_path
+from keras_style_aug.utils.keras_private import BaseImagePreprocessingLayer
 
 
 @keras.saving.register_keras_serializable(package="keras_style_aug")
@@ -39,6 +38,10 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
     With `mix > 0`, an image drawn for a style of a multi-style network gets,
     with probability `mix`, a random convex mix of `mix_size` of that
     network's styles instead (Dirichlet weights with `mix_concentration`).
+    With `random_embedding > 0`, such an image gets, with that probability, a
+    random style embedding instead: its norms' scales and offsets drawn from
+    the Gaussian fitted to the network's styles, so styles between and beyond
+    the trained paintings, infinitely many.
 
     The style networks' weights are part of the layer (copies: networks
     passed in are left as they are): a model holding it saves to `.keras` and
@@ -61,6 +64,11 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
             styles of the largest multi-style network.
         mix_concentration: Dirichlet concentration of a mix's weights; 1 draws
             them uniformly from the simplex, larger values even them out.
+        random_embedding: probability that an image drawn for a style of a
+            multi-style network gets a random style embedding instead, in
+            [0, 1]; above 0, `styles` must hold a multi-style network.
+        embedding_spread: spread of the random embeddings around the mean
+            style, 1 being that of the network's trained styles.
         class_styles: dict from class index to a style name, a fixed mix
             `{name: weight}` of one multi-style network's styles, or a list of
             these. Used on `{"images", "labels"}` input; labels may be
@@ -95,6 +103,8 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         mix=0.0,
         mix_size=2,
         mix_concentration=1.0,
+        random_embedding=0.0,
+        embedding_spread=1.0,
         class_styles=None,
         value_range=(0, 255),
         seed=None,
@@ -112,6 +122,9 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         self.preserve_color = preserve_color
         self.mix, self.mix_size, self.mix_concentration = opts.check_mix(
             mix, mix_size, mix_concentration
+        )
+        self.random_embedding, self.embedding_spread = opts.check_random_embedding(
+            random_embedding, embedding_spread
         )
         self.value_range = opts.check_value_range(value_range)
         if "float16" in self.compute_dtype and max(map(abs, self.value_range)) > 65504:
@@ -139,12 +152,13 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         if not styles:
             raise ValueError("`styles` is empty: pass at least one style.")
         self.networks = [self._network(s) for s in styles]
-        self._sources = [_source(s) for s in styles]
+        self._sources = [source_of(s) for s in styles]
         # Networks rebuilt from a config without a registry source: index ->
         # the sha256 their weights must have before the layer stylizes.
         self._unrestored = {}
         self.options = opts.StyleOptions(self.networks, self.class_styles)
         opts.check_mix_fits(self.networks, self.mix, self.mix_size)
+        opts.check_embedding_fits(self.networks, self.random_embedding)
         self.seed = seed
         self.generator = self.backend.random.SeedGenerator(seed)
         self._range_checked = False
@@ -155,19 +169,7 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         trained (when their weights are still those the config recorded);
         the others wait for their weights (a `.keras` load, or
         `set_weights`) and the layer refuses to stylize until then."""
-        config = dict(config)
-        sources = config.pop("style_sources", None) or []
-        digests = config.pop("style_weights_sha256", None) or []
-        styles = list(config.get("styles") or [])
-        waiting = {}
-        for i, (source, digest) in enumerate(zip(sources, digests)):
-            trained = _trained(source, digest)
-            if trained is not None:
-                styles[i] = trained
-            else:
-                waiting[i] = digest
-        if styles:
-            config["styles"] = styles
+        config, sources, waiting = restore_styles(config)
         layer = cls(**config)
         layer._sources = list(sources) or layer._sources
         layer._unrestored = waiting
@@ -200,87 +202,15 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         return super().__call__(data, *args, **kwargs)
 
     def call(self, data, training=True):
-        if isinstance(data, dict):
-            if "images" not in data:
-                raise ValueError(
-                    "Dict input to RandomStyleTransfer needs an 'images' key; "
-                    f"received keys {sorted(data)}."
-                )
-        elif self.class_styles:
-            raise ValueError(
-                "RandomStyleTransfer with `class_styles` needs the labels: "
-                "call it on {'images': images, 'labels': labels}."
-            )
-        if self.class_styles and "labels" not in data:
-            raise ValueError(
-                "RandomStyleTransfer with `class_styles` needs a 'labels' key "
-                "next to 'images'."
-            )
+        input_checks.check_structure(self, data)
         images = data["images"] if isinstance(data, dict) else data
         pixels.check_images(images, self.data_format)
         if self.class_styles:
             pixels.check_labels(data["labels"], images)
         if training:
-            self._check_weights_restored(images)
-            self._warn_if_range_looks_wrong(images)
+            input_checks.check_weights_restored(self, images)
+            input_checks.warn_if_range_looks_wrong(self, images)
         return super().call(data, training=training)
-
-    def _check_weights_restored(self, images):
-        """After `from_config` (so `keras.models.clone_model`), a network
-        that has no registry source holds freshly initialized weights until
-        a `.keras` load or `set_weights` gives it the recorded ones; on the
-        first call with real images (not traced), refuse to stylize with
-        them."""
-        if not self._unrestored or not pixels.is_concrete(images):
-            return
-        for i, digest in list(self._unrestored.items()):
-            if self.networks[i].weights_sha256() == digest:
-                del self._unrestored[i]
-                continue
-            raise ValueError(
-                f"RandomStyleTransfer's style network {self.networks[i].name!r} "
-                "was rebuilt from the layer's config (from_config or "
-                "keras.models.clone_model) and does not hold its trained "
-                "weights: a config carries no weights. Load the model from its "
-                ".keras file, copy the weights (clone.set_weights("
-                "model.get_weights())), or pass the style by its registry name "
-                "or weights file, which the config reloads."
-            )
-
-    def _warn_if_range_looks_wrong(self, images):
-        """Once: images on another scale than `value_range` (0..1 under
-        0..255, or 0..255 under 0..1) would come back on two scales in one
-        batch, stylized and not. Eager calls look at the values at once;
-        traced ones (`tf.function`, `tf.data`, `jit`, so `fit`) when the
-        first batch runs."""
-        if self._range_checked or 0 in tuple(images.shape)[:1]:
-            return
-        is_float = "float" in keras.backend.standardize_dtype(images.dtype)
-        b = self.backend
-        high = b.numpy.max(b.cast(images, "float32"))
-        if pixels.is_concrete(high):
-            self._range_warning(float(keras.ops.convert_to_numpy(high)), is_float)
-        else:
-            pixels.on_host(b, lambda h: self._range_warning(float(h), is_float), high)
-
-    def _range_warning(self, high, is_float):
-        if self._range_checked:
-            return
-        self._range_checked = True  # once: not a cost on every call
-        low_r, high_r = self.value_range
-        if high_r > 1 and is_float and 0 < high <= 1.0:
-            hint = "images in [0, 1]", "(0, 1)"
-        elif high_r <= 1 and high > high_r + (high_r - low_r) / 2:
-            hint = "images in 0..255", "(0, 255)"
-        else:
-            return
-        warnings.warn(
-            f"RandomStyleTransfer got images with values up to {high:.3g}, but "
-            f"value_range={self.value_range}: stylized images would come back "
-            f"on the value_range scale and the others on theirs. Pass "
-            f"value_range={hint[1]} for {hint[0]}.",
-            stacklevel=3,
-        )
 
     # ------------------------------------------------------- random draws
     def get_random_transformation(self, data, training=True, seed=None):
@@ -315,6 +245,11 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
                 b, self.options, style, probs, weights, seeds,
                 self.mix, self.mix_size, self.mix_concentration,
             )  # fmt: skip
+        if self.random_embedding > 0 and self.options.has_mixable_network:
+            weights = draws.random_embeddings(
+                b, self.options, style, probs, weights, seeds,
+                self.random_embedding, self.embedding_spread,
+            )  # fmt: skip
         low, high = self.strength
         strength = b.random.uniform(
             (batch,), minval=low, maxval=high, seed=seeds.next()
@@ -347,35 +282,8 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
             slots = b.cast(b.numpy.ceil(self.rate * b.cast(n, "float32")), "int32")
         if isinstance(n, int) and n == 0:
             return images
-        self._check_fits(transformation, n)
-        style_index = transformation["style_index"]
-        selected = style_index >= 0
-        # The selected images first: `take` gathers the `slots` images that
-        # run through the networks, `position` finds each image's result.
-        order = b.numpy.argsort(b.cast(b.numpy.logical_not(selected), "int32"))
-        take = order[:slots]
-        position = b.numpy.argsort(order)
-        selected = selected & (position < slots)
-        subset = b.numpy.take(pixels.to_01(b, images, self.value_range), take, axis=0)
-        subset = b.numpy.where(b.numpy.isfinite(subset), subset, 0.0)
-        subset = check_images(b, subset, "RandomStyleTransfer")
-        network = b.numpy.take(
-            b.convert_to_tensor(list(self.options.network) + [-1], "int32"),
-            b.numpy.where(style_index >= 0, style_index, len(self.options.names)),
-        )
-        network = b.numpy.take(network, take)
-        weights = b.numpy.take(
-            b.cast(transformation["style_weights"], "float32"), take, axis=0
-        )
-        stylized, done = subset, network < -1
-        for i in range(len(self.networks)):
-            out, ran = self._run_network(b, i, subset, weights, network, slots)
-            stylized = b.numpy.where(ran[:, None, None, None], out, stylized)
-            done = done | ran
-        stylized = b.core.stop_gradient(stylized)
-        last = b.numpy.minimum(position, b.numpy.maximum(slots - 1, 0))
-        stylized = b.numpy.take(stylized, last, axis=0)
-        selected = selected & b.numpy.take(done, last)
+        input_checks.check_fits(self, transformation, n)
+        stylized, selected = stylize_selected(self, b, images, transformation, slots)
         blended = pixels.blend(
             b,
             images,
@@ -388,60 +296,6 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
         if self.data_format == "channels_first":
             outputs = b.numpy.transpose(outputs, (0, 3, 1, 2))
         return outputs
-
-    def _check_fits(self, transformation, n):
-        """A replayed transformation must be this layer's, for this batch
-        (else it failed inside the backend on mismatched shapes)."""
-        drawn = tuple(transformation["style_weights"].shape)
-        expected = (n, len(self.options.names))
-        if all(isinstance(d, int) for d in drawn + expected) and drawn != expected:
-            raise ValueError(
-                f"The transformation was drawn for {drawn[0]} images and "
-                f"{drawn[1]} style options; this layer has {expected[1]} "
-                f"options and the images are a batch of {n}. Draw it with "
-                "this layer's get_random_transformation(images)."
-            )
-
-    def _run_network(self, b, i, subset, weights, network, slots):
-        """Network `i` on its window of the `slots` gathered images: those
-        drawn for it come first, the window's static size bounds the cost.
-        Returns its outputs aligned with `subset` and where they apply."""
-        net = self.networks[i]
-        mix = self.options.mixes[i]
-        mine = network == i
-        window = self._window(b, i, slots)
-        if window is None:
-            rows, aligned = subset, None
-        else:
-            order = b.numpy.argsort(b.cast(b.numpy.logical_not(mine), "int32"))
-            aligned = b.numpy.argsort(order)
-            rows = b.numpy.take(subset, order[:window], axis=0)
-            weights = b.numpy.take(weights, order[:window], axis=0)
-            mine = mine & (aligned < window)
-        style_weights = None
-        if mix is not None:
-            style_weights = b.numpy.matmul(weights, b.convert_to_tensor(mix, "float32"))
-        out = b.cast(
-            net.stylize_01(rows, style_weights=style_weights, backend=b), subset.dtype
-        )
-        if aligned is not None:
-            last = b.numpy.minimum(aligned, b.numpy.maximum(window - 1, 0))
-            out = b.numpy.take(out, last, axis=0)
-        return out, mine
-
-    def _window(self, b, i, slots):
-        """How many images network `i` runs on: `None` for all `slots`; with
-        several networks and styles dealt out evenly (no `class_styles`), its
-        share of the options, rounded up, bounds how many it can be drawn for."""
-        if len(self.networks) == 1 or self.options.class_probs is not None:
-            return None
-        count = len(self.options.names)
-        share = self.options.network.count(i)
-        if isinstance(slots, int):
-            return min(slots, share * -(-slots // count))
-        if b.name == "jax":  # a symbolic batch: static bounds only
-            return None
-        return b.numpy.minimum(slots, share * ((slots + count - 1) // count))
 
     def transform_labels(self, labels, transformation, training=True):
         return labels
@@ -470,6 +324,8 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
                 "mix": self.mix,
                 "mix_size": self.mix_size,
                 "mix_concentration": self.mix_concentration,
+                "random_embedding": self.random_embedding,
+                "embedding_spread": self.embedding_spread,
                 "class_styles": {str(k): list(v) for k, v in self.class_styles.items()}
                 or None,
                 "value_range": list(self.value_range),
@@ -479,25 +335,3 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
             }
         )
         return config
-
-
-def _source(style):
-    """Where `style` can be loaded from again: a registry name, a weights
-    file (absolute path), or the source `styles.load` gave a network."""
-    if isinstance(style, (str, os.PathLike)):
-        text = str(style)
-        return os.path.abspath(text) if is_path(text) else text
-    if isinstance(style, TransformerNet):
-        return getattr(style, "source", None)
-    return None  # a config dict: only `from_config` knows
-
-
-def _trained(source, digest):
-    """The network `source` loads, if its weights are still `digest`'s."""
-    if source is None:
-        return None
-    try:
-        net = style_registry.load(source)
-    except (ValueError, OSError):
-        return None
-    return net if net.weights_sha256() == digest else None

@@ -89,13 +89,7 @@ def random_mixes(b, options, style, probs, one_hot, seeds, mix, size, concentrat
     Dirichlet weights over `size` options of its class's pool that belong to
     the same multi-style network as its drawn style."""
     batch, count = b.core.shape(one_hot)
-    network = b.convert_to_tensor(options.network, "int32")
-    multi = b.convert_to_tensor(
-        [options.mixes[i] is not None for i in options.network], "bool"
-    )
-    drawn_network = b.numpy.take(network, style)
-    candidates = (probs > 0) & (network[None, :] == drawn_network[:, None])
-    candidates = candidates | (one_hot > 0)
+    candidates, multi = _network_pool(b, options, style, probs, one_hot)
     keys = b.random.uniform((batch, count), seed=seeds.next())
     keys = b.numpy.where(candidates, keys, -1.0)
     k = min(size, count)
@@ -105,5 +99,41 @@ def random_mixes(b, options, style, probs, one_hot, seeds, mix, size, concentrat
     gamma = b.numpy.where(keep, b.numpy.maximum(gamma, 1e-12), 0.0)
     mixed = gamma / b.numpy.sum(gamma, axis=-1, keepdims=True)
     is_mix = b.random.uniform((batch,), seed=seeds.next()) < mix
-    is_mix = is_mix & b.numpy.take(multi, style)
+    is_mix = is_mix & multi
     return b.numpy.where(is_mix[:, None], mixed, one_hot)
+
+
+def _network_pool(b, options, style, probs, weights):
+    """`(N, options)` mask of the options in each image's pool (its class's,
+    or all) that belong to the network of its drawn style, and `(N,)`
+    whether that network is a multi-style one."""
+    network = b.convert_to_tensor(options.network, "int32")
+    multi = b.convert_to_tensor(
+        [options.mixes[i] is not None for i in options.network], "bool"
+    )
+    drawn_network = b.numpy.take(network, style)
+    pool = (probs > 0) & (network[None, :] == drawn_network[:, None])
+    return pool | (weights > 0), b.numpy.take(multi, style)
+
+
+def random_embeddings(b, options, style, probs, weights, seeds, probability, spread):
+    """With probability `probability`, replaces an image's option weights by
+    a random style embedding: affine weights `1/k + spread * (z - mean(z)) /
+    sqrt(k)` over the `k` options of its class's pool that belong to the
+    same multi-style network as its drawn style, `z ~ N(0, 1)`.
+
+    The norms' scales and offsets are linear in these weights, so each
+    image's embedding is a draw from the Gaussian fitted to the `k` styles'
+    embeddings (their mean and covariance) at `spread=1`, as Jackson et al.
+    (2019) sample a style embedding space; unlike a convex mix, it reaches
+    beyond the trained styles."""
+    batch, count = b.core.shape(weights)
+    pool, multi = _network_pool(b, options, style, probs, weights)
+    pool = b.cast(pool, "float32")
+    k = b.numpy.sum(pool, axis=-1, keepdims=True)
+    z = b.random.normal((batch, count), seed=seeds.next()) * pool
+    centred = (z - b.numpy.sum(z, axis=-1, keepdims=True) / k) * pool
+    embedded = pool / k + spread * centred / b.numpy.sqrt(k)
+    chosen = b.random.uniform((batch,), seed=seeds.next()) < probability
+    chosen = chosen & multi
+    return b.numpy.where(chosen[:, None], embedded, weights)

@@ -51,6 +51,33 @@ def check_mix(mix, mix_size, concentration):
     return float(mix), int(mix_size), float(concentration)
 
 
+def check_random_embedding(probability, spread):
+    if not _is_real(probability) or not 0 <= probability <= 1:
+        raise ValueError(
+            "`random_embedding` is the probability that a stylized image gets "
+            "a random style embedding and must be a number in [0, 1]. "
+            f"Received: random_embedding={probability!r}"
+        )
+    if not _is_real(spread) or not 0 < spread < float("inf"):
+        raise ValueError(
+            "`embedding_spread` scales the spread of the random embeddings "
+            "(1: that of the trained styles) and must be a positive number. "
+            f"Received: embedding_spread={spread!r}"
+        )
+    return float(probability), float(spread)
+
+
+def check_embedding_fits(networks, probability):
+    """A random embedding needs a multi-style network of two or more
+    styles: without one, `random_embedding` would change nothing, silently."""
+    if probability > 0 and not any(n.num_styles >= 2 for n in networks):
+        raise ValueError(
+            f"`random_embedding={probability}` draws embeddings around the "
+            "styles of a multi-style network, but `styles` holds none. Use "
+            "one, such as 'paintings4', or random_embedding=0."
+        )
+
+
 def check_mix_fits(networks, mix, mix_size):
     """A random mix needs a multi-style network of at least `mix_size`
     styles: without one, `mix` would change nothing, silently."""

@@ -85,7 +85,9 @@ class PerceptualLoss:
             `style_index`, one style per image.
         content_layers: paper names, default `("conv3_3",)`.
         style_layers: default `("conv1_2", "conv2_2", "conv3_3", "conv4_3")`.
-        content_weight, style_weight, tv_weight: loss weights.
+        content_weight: weight of the content loss.
+        style_weight: weight of the Gram-matrix style loss.
+        tv_weight: weight of the total variation loss.
         vgg_weights: `"imagenet"`, a path to VGG-19 conv weights, or `None`.
         value_range: pixel range of the images the loss sees.
 

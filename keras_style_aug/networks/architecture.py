@@ -11,14 +11,13 @@ pre-``tanh`` output; ``TransformerNet.stylize_01`` wraps it for images in
 [0, 1], and ``TransformerNet.__call__`` for images in its ``value_range``.
 """
 
+import numpy as np
+
+from keras_style_aug.constants import NORMALIZATIONS
 from keras_style_aug.networks.phase_layout import PhaseLayout
 from keras_style_aug.networks.plain_layout import PlainLayout
 
 LAYOUTS = {"phase": PhaseLayout, "plain": PlainLayout}
-# What follows each convolution but the last: instance normalization (the
-# paper's), or its learned scale and offset alone, with no per-image
-# statistics (`phase_layout.norm_function`).
-NORMALIZATIONS = ("instance", "affine")
 
 
 def conv_layers(filters, residual_blocks):
@@ -36,6 +35,31 @@ def conv_layers(filters, residual_blocks):
     # 9x9 convolution to RGB.
     layers += [("up1", 3, f2, f1), ("up2", 3, f1, f0), ("conv_out", 9, f0, 3)]
     return layers
+
+
+def weight_specs(filters, residual_blocks, style_names=None):
+    """`(layer/kind, shape, initializer)` of every stored array, in storage
+    order; a multi-style network (`style_names`) has one norm row per style."""
+    specs = []
+    for layer, k, cin, cout in conv_layers(filters, residual_blocks):
+        norm_shape = (len(style_names), cout) if style_names else (cout,)
+        specs.append((f"{layer}/kernel", (k, k, cin, cout), glorot_uniform))
+        if layer == "conv_out":
+            specs.append((f"{layer}/bias", (cout,), "zeros"))
+        else:
+            specs.append((f"{layer}/scale", norm_shape, "ones"))
+            specs.append((f"{layer}/offset", norm_shape, "zeros"))
+    return specs
+
+
+def glorot_uniform(shape, dtype=None):
+    """Glorot-uniform convolution kernels drawn by NumPy's global generator
+    (seeded, like Keras's, by `keras.utils.set_random_seed`). Keras's own
+    initializer compiles one program per kernel shape under JAX, 5-9 s for a
+    network on CPU, for weights that a trained style then overwrites."""
+    k_h, k_w, cin, cout = shape
+    limit = np.sqrt(6.0 / (k_h * k_w * (cin + cout)))
+    return np.random.uniform(-limit, limit, shape).astype(dtype or "float32")
 
 
 def weight_names(residual_blocks):
@@ -116,3 +140,34 @@ def residual_stack(ops, x, weights, residual_blocks):
         y = ops.residual_conv(x, weights[f"res{i}_a"], relu=True)
         x = x + ops.residual_conv(y, weights[f"res{i}_b"], relu=False)
     return x
+
+
+def check_arguments(filters, residual_blocks, value_range):
+    """`TransformerNet`'s sizes and value range, each named when wrong."""
+    if len(filters) != 3 or any(int(f) < 1 for f in filters):
+        raise ValueError(
+            "`filters` must be three positive channel counts, e.g. "
+            f"(32, 64, 128). Received: filters={filters}"
+        )
+    if int(residual_blocks) < 0:
+        raise ValueError(
+            "`residual_blocks` must be >= 0. "
+            f"Received: residual_blocks={residual_blocks}"
+        )
+    if len(value_range) != 2 or value_range[0] >= value_range[1]:
+        raise ValueError(
+            "`value_range` must be (low, high) with low < high. "
+            f"Received: value_range={value_range}"
+        )
+
+
+def check_style_names(style_names):
+    """`None`, or the names as a tuple of distinct strings."""
+    if style_names is not None:
+        style_names = tuple(str(n) for n in style_names)
+        if not style_names or len(set(style_names)) != len(style_names):
+            raise ValueError(
+                "`style_names` must be a non-empty list of distinct names, "
+                f"e.g. ['wave', 'udnie']. Received: {list(style_names)}"
+            )
+    return style_names

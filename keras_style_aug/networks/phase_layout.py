@@ -28,6 +28,8 @@ The order of the stages is in ``architecture.forward``.
 
 import numpy as np
 
+from keras_style_aug.constants import NORMALIZATIONS
+
 _EPSILON = 1e-5
 
 
@@ -201,9 +203,14 @@ def affine_norm(b, x, scale, offset, style_weights, phases=1, relu=True):
 
 def norm_function(normalization):
     """The function a stage normalizes with, `instance_norm` or
-    `affine_norm`; both layouts look it up as each stage runs, so one
-    patched here (experiments, benchmarks) is found by both."""
-    return instance_norm if normalization == "instance" else affine_norm
+    `affine_norm`, looked up when the stage runs."""
+    if normalization == "instance":
+        return instance_norm
+    if normalization == "affine":
+        return affine_norm
+    raise ValueError(
+        f"Unknown normalization {normalization!r}; choose one of {NORMALIZATIONS}."
+    )
 
 
 def upsample_conv(b, x, kernel, dtype):

@@ -1,7 +1,10 @@
 """How a `TransformerNet` meets a backend: the smallest image it takes, the
-padding to sides divisible by 4, and one compiled call under eager JAX."""
+padding to sides divisible by 4, one compiled call under eager JAX, and the stylizing
+call itself."""
 
 import weakref
+
+from keras_style_aug.networks import architecture
 
 MIN_SIDE = 8
 
@@ -9,7 +12,7 @@ _JITTED = weakref.WeakKeyDictionary()
 
 
 def jitted(net, layout, outputs=(False, False)):
-    """`net._stylize_01` compiled by JAX for one layout and `outputs` (its
+    """`stylize` compiled by JAX for one layout and `outputs` (its
     `with_pre_tanh`, `with_upsampling_norms` flags; weights as inputs)."""
     import jax
 
@@ -18,8 +21,8 @@ def jitted(net, layout, outputs=(False, False)):
     if key not in cache:
         b = net._backend
         cache[key] = jax.jit(
-            lambda images, style_weights, values: net._stylize_01(
-                b, images, style_weights, values, layout, outputs
+            lambda images, style_weights, values: stylize(
+                net, b, images, style_weights, values, layout, outputs
             )
         )
     return cache[key]
@@ -82,3 +85,30 @@ def pad_to_multiple_of_4(b, x, height, width):
     if isinstance(pad_h, int) and isinstance(pad_w, int) and not (pad_h or pad_w):
         return x  # torch's reflect pad refuses all-zero widths
     return b.numpy.pad(x, [[0, 0], [0, pad_h], [0, pad_w], [0, 0]], mode="reflect")
+
+
+def stylize(net, b, images, style_weights, values, layout, outputs):
+    """`net.stylize_01` once checked; `outputs` is its two `with_` flags."""
+    with_pre_tanh, with_upsampling_norms = outputs
+    dtype = net.compute_dtype
+    x = b.cast(images, dtype) * 2.0 - 1.0  # the network works in [-1, 1]
+    height, width = b.shape(x)[1:3]
+    x = pad_to_multiple_of_4(b, x, height, width)
+    weights = net._by_layer(b, values, "float32")
+    x = architecture.forward(
+        b,
+        x,
+        weights,
+        net.residual_blocks,
+        style_weights,
+        dtype,
+        layout=layout,
+        with_upsampling_norms=with_upsampling_norms,
+        normalization=net.normalization,
+    )
+    x, norms = x if with_upsampling_norms else (x, None)
+    pre_tanh = x[:, :height, :width, :]
+    stylized = (b.numpy.tanh(pre_tanh) + 1.0) * 0.5
+    extra = (b.cast(pre_tanh, "float32"),) if with_pre_tanh else ()
+    extra += (norms,) if with_upsampling_norms else ()
+    return (stylized, *extra) if extra else stylized

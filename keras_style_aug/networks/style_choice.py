@@ -112,3 +112,28 @@ def _named_mix(net, mix):
         )
     total = sum(mix.values())
     return np.array([mix.get(n, 0.0) / total for n in net.style_names], "float32")
+
+
+def style_row(net, style):
+    """The norm-parameter row of `style`, a name of multi-style `net`."""
+    if not net.is_multi_style:
+        raise ValueError(
+            f"{net.name!r} is a single-style network: there is no style to "
+            "take out of it."
+        )
+    if style not in net.style_names:
+        raise ValueError(
+            f"{net.name!r} holds the styles {list(net.style_names)}; "
+            f"received style={style!r}."
+        )
+    return net.style_names.index(style)
+
+
+def row_weights(net, row):
+    """`net`'s weights with the norm parameters of style `row` alone: those
+    of a single-style network that renders that style."""
+    values = [np.asarray(v.numpy()) for v in net._params]
+    for key, i in net._param_index.items():
+        if key.endswith(("/scale", "/offset")):
+            values[i] = values[i][row]
+    return values

@@ -1,28 +1,17 @@
 """`TransformerNet`: the image transformation network of Johnson et al. (2016),
-as the paper uses it.
+as the paper uses it: 9x9 conv, two stride-2 3x3 convs, residual blocks, two
+(nearest x2 upsample, 3x3 conv) stages, 9x9 conv to RGB; reflection padding,
+instance normalization with learned scale and offset after every conv but the
+last (or, with ``normalization="affine"``, the scale and offset alone), and a
+``tanh`` output mapped into the input's value range.
 
-9x9 conv -> two stride-2 3x3 convs -> residual blocks -> two (nearest x2 upsample,
-3x3 conv) stages -> 9x9 conv to RGB. Reflection padding everywhere, instance
-normalization with learned scale and offset after every conv but the last, and a
-``tanh`` output mapped into the input's value range. With
-``normalization="affine"`` the learned scale and offset stay and the per-image
-statistics go.
-
-The architecture is written once, in ``architecture.py``: ``conv_layers()``
-names the convolutions and their shapes, ``forward()`` is the network stage by
-stage. Each stage runs in the fast, exactly equivalent phase layout
-(``phase_layout.py``) or in the paper's plain layout (``plain_layout.py``),
-chosen by ``TransformerNet.stylize_01(..., layout=)``.
-
-With ``style_names`` the network holds several styles (Dumoulin et al. 2017,
-conditional instance normalization): only the normalization scales and
-offsets depend on the style, one row per style, and any convex mix of the rows
-is a style too.
-
-The forward pass is written against a backend namespace (``numpy``, ``nn``,
-``core`` modules), so the same weights run in a model on any Keras backend and,
-through ``keras_style_aug.layers.RandomStyleTransfer``, inside a ``tf.data``
-pipeline whatever the Keras backend is.
+The architecture is written once (``architecture.py``) and runs in the fast,
+exactly equivalent phase layout (``phase_layout.py``) or the paper's plain
+one (``plain_layout.py``). With ``style_names`` the network holds several
+styles (Dumoulin et al. 2017, conditional instance normalization: one norm
+scale and offset row per style). The forward pass is written against a
+backend namespace, so the same weights run on any Keras backend and inside a
+``tf.data`` pipeline.
 
 Example:
 
@@ -36,21 +25,21 @@ TensorShape([2, 67, 67, 3])
 TensorShape([2, 32, 32, 3])
 """
 
-import hashlib
-
 import keras
 import numpy as np
-from keras.src.utils.backend_utils import DynamicBackend
 
 from keras_style_aug.networks import architecture
 from keras_style_aug.networks import style_choice
 from keras_style_aug.networks.runtime import check_images
 from keras_style_aug.networks.runtime import is_traced
 from keras_style_aug.networks.runtime import jitted
-from keras_style_aug.networks.runtime import pad_to_multiple_of_4
-from keras_style_aug.networks.weights_io import architecture_from_shapes
-from keras_style_aug.networks.weights_io import read_weights_header
+from keras_style_aug.networks.runtime import stylize
+from keras_style_aug.networks.weights_io import check_file_fits
+from keras_style_aug.networks.weights_io import check_finite
+from keras_style_aug.networks.weights_io import file_architecture
+from keras_style_aug.networks.weights_io import weights_sha256
 from keras_style_aug.networks.weights_io import write_normalization
+from keras_style_aug.utils.keras_private import DynamicBackend
 
 PRESETS = {
     # The paper's network (Johnson et al. 2016): 1.68 M parameters.
@@ -58,16 +47,6 @@ PRESETS = {
     # A quarter of the arithmetic, for fast augmentation.
     "lite": {"filters": (16, 32, 64), "residual_blocks": 3},
 }
-
-
-def glorot_uniform(shape, dtype=None):
-    """Glorot-uniform convolution kernels drawn by NumPy's global generator
-    (seeded, like Keras's, by `keras.utils.set_random_seed`). Keras's own
-    initializer compiles one program per kernel shape under JAX, 5-9 s for a
-    network on CPU, for weights that a trained style then overwrites."""
-    k_h, k_w, cin, cout = shape
-    limit = np.sqrt(6.0 / (k_h * k_w * (cin + cout)))
-    return np.random.uniform(-limit, limit, shape).astype(dtype or "float32")
 
 
 @keras.saving.register_keras_serializable(package="keras_style_aug")
@@ -106,32 +85,12 @@ class TransformerNet(keras.Model):
         **kwargs,
     ):
         super().__init__(**kwargs)
+        architecture.check_arguments(filters, residual_blocks, value_range)
         architecture.check_normalization(normalization)
-        if len(filters) != 3 or any(int(f) < 1 for f in filters):
-            raise ValueError(
-                "`filters` must be three positive channel counts, e.g. "
-                f"(32, 64, 128). Received: filters={filters}"
-            )
-        if int(residual_blocks) < 0:
-            raise ValueError(
-                "`residual_blocks` must be >= 0. "
-                f"Received: residual_blocks={residual_blocks}"
-            )
-        if len(value_range) != 2 or value_range[0] >= value_range[1]:
-            raise ValueError(
-                "`value_range` must be (low, high) with low < high. "
-                f"Received: value_range={value_range}"
-            )
         self.filters = tuple(int(f) for f in filters)
         self.residual_blocks = int(residual_blocks)
         self.value_range = tuple(float(v) for v in value_range)
-        if style_names is not None:
-            style_names = tuple(str(n) for n in style_names)
-            if not style_names or len(set(style_names)) != len(style_names):
-                raise ValueError(
-                    "`style_names` must be a non-empty list of distinct names, "
-                    f"e.g. ['wave', 'udnie']. Received: {list(style_names)}"
-                )
+        style_names = architecture.check_style_names(style_names)
         self.style_names = style_names
         self.normalization = normalization
         self._backend = DynamicBackend()
@@ -165,28 +124,17 @@ class TransformerNet(keras.Model):
         # that (storage) order and found by name.
         self._params = []
         self._param_index = {}
-        for layer, k, cin, cout in architecture.conv_layers(
-            self.filters, self.residual_blocks
+        for kind_name, shape, initializer in architecture.weight_specs(
+            self.filters, self.residual_blocks, self.style_names
         ):
-            norm_shape = (self.num_styles, cout) if self.is_multi_style else (cout,)
-            if layer == "conv_out":
-                arrays = [
-                    ("kernel", (k, k, cin, cout), glorot_uniform),
-                    ("bias", (cout,), "zeros"),
-                ]
-            else:
-                arrays = [
-                    ("kernel", (k, k, cin, cout), glorot_uniform),
-                    ("scale", norm_shape, "ones"),
-                    ("offset", norm_shape, "zeros"),
-                ]
-            for kind, shape, initializer in arrays:
-                self._param_index[f"{layer}/{kind}"] = len(self._params)
-                self._params.append(
-                    self.add_weight(
-                        shape=shape, initializer=initializer, name=f"{layer}_{kind}"
-                    )
+            self._param_index[kind_name] = len(self._params)
+            self._params.append(
+                self.add_weight(
+                    shape=shape,
+                    initializer=initializer,
+                    name=kind_name.replace("/", "_"),
                 )
+            )
         self.built = True
 
     def _ensure_built(self):
@@ -222,10 +170,7 @@ class TransformerNet(keras.Model):
         """Hex sha256 of the weights (as float32): tells two networks of one
         name apart, e.g. a style before and after retraining."""
         self._ensure_built()  # an unbuilt network: its initial weights
-        digest = hashlib.sha256()
-        for weight in self.get_weights():
-            digest.update(np.ascontiguousarray(weight, "float32").tobytes())
-        return digest.hexdigest()
+        return weights_sha256(self.get_weights())
 
     def clone(self, dtype=None, name=None):
         """A copy with the same architecture and weights (its own variables),
@@ -254,23 +199,9 @@ class TransformerNet(keras.Model):
         >>> multi.single_style("b").style_names is None
         True
         """
-        if not self.is_multi_style:
-            raise ValueError(
-                f"{self.name!r} is a single-style network: there is no style to "
-                "take out of it."
-            )
-        if style not in self.style_names:
-            raise ValueError(
-                f"{self.name!r} holds the styles {list(self.style_names)}; "
-                f"received style={style!r}."
-            )
-        row = self.style_names.index(style)
+        row = style_choice.style_row(self, style)
         single = self._sibling(name=name or style, style_names=None)
-        values = [np.asarray(v.numpy()) for v in self._params]
-        for key, i in self._param_index.items():
-            if key.endswith(("/scale", "/offset")):
-                values[i] = values[i][row]
-        single.set_weights(values)
+        single.set_weights(style_choice.row_weights(self, row))
         return single
 
     @classmethod
@@ -283,30 +214,7 @@ class TransformerNet(keras.Model):
         Raises `ValueError` naming the file when it is not a readable
         `TransformerNet` weights file.
         """
-        shapes, normalization = read_weights_header(path)
-        arch = architecture_from_shapes(shapes)
-        if arch is None:
-            found = (
-                f"weights of shapes {shapes[:3]}..."
-                if shapes
-                else "the weights of another Keras model (none at its top level)"
-            )
-            raise ValueError(
-                f"{path} holds {found}, which fit no TransformerNet. Pass a "
-                "file written by TransformerNet.save_weights() or StyleTrainer."
-            )
-        num_styles = arch.pop("num_styles")
-        if num_styles and style_names is None:
-            style_names = [f"style_{i}" for i in range(num_styles)]
-        if style_names is not None and (
-            not num_styles or len(style_names) != num_styles
-        ):
-            raise ValueError(
-                f"{path} holds a network of {num_styles or 1} style(s)"
-                f"{'' if num_styles else ' (single-style)'}, but style_names="
-                f"{list(style_names)} names {len(style_names)}. Pass one name "
-                "per style, or none for a single-style file."
-            )
+        arch, style_names, normalization = file_architecture(path, style_names)
         net = cls(
             **arch,
             name=name,
@@ -328,39 +236,9 @@ class TransformerNet(keras.Model):
     def load_weights(self, filepath, skip_mismatch=False, **kwargs):
         """Loads a `.weights.h5` file; float16 files are cast to float32."""
         self._ensure_built()
-        shapes, saved_with = read_weights_header(filepath)
-        expected = [tuple(v.shape) for v in self._params]
-        if shapes != expected:
-            arch = architecture_from_shapes(shapes)
-            found = (
-                f"a network with filters={arch['filters']}, "
-                f"residual_blocks={arch['residual_blocks']} and "
-                f"{arch['num_styles'] or 1} style(s)"
-                if arch
-                else f"{len(shapes)} arrays that fit no TransformerNet"
-            )
-            raise ValueError(
-                f"Weights file {filepath} does not match this network "
-                f"(filters={self.filters}, residual_blocks="
-                f"{self.residual_blocks}, {self.num_styles} style(s)): it "
-                f"holds {found}. Build the network with "
-                "TransformerNet.from_weights_file(path) instead."
-            )
-        if saved_with != self.normalization:
-            raise ValueError(
-                f"Weights file {filepath} holds a network with "
-                f"normalization={saved_with!r}; this one has normalization="
-                f"{self.normalization!r}. Build the network with "
-                "TransformerNet.from_weights_file(path) instead."
-            )
+        check_file_fits(self, filepath)
         super().load_weights(filepath, skip_mismatch=skip_mismatch, **kwargs)
-        if not all(np.isfinite(w).all() for w in self.get_weights()):
-            raise ValueError(
-                f"Weights file {filepath} holds NaN or infinite weights (a "
-                "training run that diverged?): every stylized image would be "
-                "NaN. Pass the weights of a finite run, e.g. its last good "
-                "checkpoint."
-            )
+        check_finite(self, filepath)
 
     # ------------------------------------------------------------------ forward
     def call(
@@ -426,11 +304,8 @@ class TransformerNet(keras.Model):
                 drawing); both compute the same function.
             backend: a `DynamicBackend`; pass a `tf.data` layer's backend to
                 run with TensorFlow ops whatever the Keras backend is.
-            with_pre_tanh: also return the network's output before `tanh`
-                (float32).
-            with_upsampling_norms: also return the list of the two
-                upsampling stages' normalized activations
-                (`architecture.forward`).
+            with_pre_tanh: as in `call`; that output comes in float32.
+            with_upsampling_norms: as in `call`.
 
         Returns:
             The stylized images; with either flag, a tuple of them and what
@@ -451,33 +326,7 @@ class TransformerNet(keras.Model):
         if b.name == "jax" and not is_traced(images):
             # Eager JAX compiles op by op; one compiled call is far quicker.
             return jitted(self, layout, outputs)(images, style_weights, values)
-        return self._stylize_01(b, images, style_weights, values, layout, outputs)
-
-    def _stylize_01(self, b, images, style_weights, values, layout, outputs):
-        """`stylize_01` once checked; `outputs` is its two `with_` flags."""
-        with_pre_tanh, with_upsampling_norms = outputs
-        dtype = self.compute_dtype
-        x = b.cast(images, dtype) * 2.0 - 1.0  # the network works in [-1, 1]
-        height, width = b.shape(x)[1:3]
-        x = pad_to_multiple_of_4(b, x, height, width)
-        weights = self._by_layer(b, values, "float32")
-        x = architecture.forward(
-            b,
-            x,
-            weights,
-            self.residual_blocks,
-            style_weights,
-            dtype,
-            layout=layout,
-            with_upsampling_norms=with_upsampling_norms,
-            normalization=self.normalization,
-        )
-        x, norms = x if with_upsampling_norms else (x, None)
-        pre_tanh = x[:, :height, :width, :]
-        stylized = (b.numpy.tanh(pre_tanh) + 1.0) * 0.5
-        extra = (b.cast(pre_tanh, "float32"),) if with_pre_tanh else ()
-        extra += (norms,) if with_upsampling_norms else ()
-        return (stylized, *extra) if extra else stylized
+        return stylize(self, b, images, style_weights, values, layout, outputs)
 
     def compute_output_shape(self, input_shape):
         return input_shape
@@ -497,6 +346,5 @@ class TransformerNet(keras.Model):
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
         # Model.get_config adds keys (e.g. "trainable") that __init__ accepts.
-        return cls(**config)
+        return cls(**dict(config))

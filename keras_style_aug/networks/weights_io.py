@@ -5,10 +5,12 @@ helpers name them, infer the architecture a file was saved from, and write
 compact float16 copies.
 """
 
+import hashlib
 import zipfile
 from pathlib import Path
 
 import h5py
+import numpy as np
 
 from keras_style_aug.networks.architecture import NORMALIZATIONS
 from keras_style_aug.networks.architecture import conv_layers
@@ -119,3 +121,82 @@ def save_weights_float16(net, path):
     full.unlink()
     tmp.replace(path)
     return path
+
+
+def file_architecture(path, style_names=None):
+    """`(architecture kwargs, style names, normalization)` of the network a
+    `.weights.h5` file was saved from; `style_names` default to `style_0`,
+    ... for a multi-style file. Raises `ValueError` naming the file when it
+    fits no `TransformerNet` or the names do not fit its styles."""
+    shapes, normalization = read_weights_header(path)
+    arch = architecture_from_shapes(shapes)
+    if arch is None:
+        found = (
+            f"weights of shapes {shapes[:3]}..."
+            if shapes
+            else "the weights of another Keras model (none at its top level)"
+        )
+        raise ValueError(
+            f"{path} holds {found}, which fit no TransformerNet. Pass a "
+            "file written by TransformerNet.save_weights() or StyleTrainer."
+        )
+    num_styles = arch.pop("num_styles")
+    if num_styles and style_names is None:
+        style_names = [f"style_{i}" for i in range(num_styles)]
+    if style_names is not None and (not num_styles or len(style_names) != num_styles):
+        raise ValueError(
+            f"{path} holds a network of {num_styles or 1} style(s)"
+            f"{'' if num_styles else ' (single-style)'}, but style_names="
+            f"{list(style_names)} names {len(style_names)}. Pass one name "
+            "per style, or none for a single-style file."
+        )
+    return arch, style_names, normalization
+
+
+def check_file_fits(net, filepath):
+    """Refuses a weights file of another architecture or normalization than
+    `net`'s, naming what it holds."""
+    shapes, saved_with = read_weights_header(filepath)
+    expected = [tuple(v.shape) for v in net._params]
+    if shapes != expected:
+        arch = architecture_from_shapes(shapes)
+        found = (
+            f"a network with filters={arch['filters']}, "
+            f"residual_blocks={arch['residual_blocks']} and "
+            f"{arch['num_styles'] or 1} style(s)"
+            if arch
+            else f"{len(shapes)} arrays that fit no TransformerNet"
+        )
+        raise ValueError(
+            f"Weights file {filepath} does not match this network "
+            f"(filters={net.filters}, residual_blocks="
+            f"{net.residual_blocks}, {net.num_styles} style(s)): it "
+            f"holds {found}. Build the network with "
+            "TransformerNet.from_weights_file(path) instead."
+        )
+    if saved_with != net.normalization:
+        raise ValueError(
+            f"Weights file {filepath} holds a network with "
+            f"normalization={saved_with!r}; this one has normalization="
+            f"{net.normalization!r}. Build the network with "
+            "TransformerNet.from_weights_file(path) instead."
+        )
+
+
+def check_finite(net, filepath):
+    """Refuses weights with NaN or infinite values (a diverged run)."""
+    if not all(np.isfinite(w).all() for w in net.get_weights()):
+        raise ValueError(
+            f"Weights file {filepath} holds NaN or infinite weights (a "
+            "training run that diverged?): every stylized image would be "
+            "NaN. Pass the weights of a finite run, e.g. its last good "
+            "checkpoint."
+        )
+
+
+def weights_sha256(arrays):
+    """Hex sha256 of a list of weight arrays, as float32."""
+    digest = hashlib.sha256()
+    for weight in arrays:
+        digest.update(np.ascontiguousarray(weight, "float32").tobytes())
+    return digest.hexdigest()

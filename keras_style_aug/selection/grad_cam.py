@@ -16,7 +16,8 @@ through a ReLU and upsampled to the image, is the heatmap.
 import keras
 import numpy as np
 from keras import ops
-from keras.src.models.functional import Functional
+
+from keras_style_aug.utils.keras_private import Functional
 
 _EPS = 1e-7
 

@@ -13,10 +13,10 @@ Here each (class, style) pair is scored on images of that class, stylized:
 The default `score` is their product; `select()` picks the best style(s) per
 class and returns a mapping that `RandomStyleTransfer(class_styles=...)` takes.
 
-This reproduces the paper's method. It is not the recommended recipe: in the
-GPU recipe study (README, *Does it help?*) styles chosen per class made the
-fine-tuned classifier less robust than random styles (unseen art -7 points),
-likely because one style per class turns texture into a cue for the label.
+This reproduces the paper's method. It is not the recommended recipe: styles
+chosen per class can make a classifier less robust than random styles, one
+style per class turning texture into a cue for the label (see the
+documentation's *Choosing styles*).
 
 >>> import numpy as np
 >>> from keras_style_aug.classifiers import build_vgg16_classifier

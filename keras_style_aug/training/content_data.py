@@ -1,8 +1,13 @@
 """Content images for style training: a folder, a `tf.data.Dataset` or COCO."""
 
+import functools
+import warnings
+from pathlib import Path
+
 import keras
 import numpy as np
 
+from keras_style_aug.networks.runtime import MIN_SIDE
 from keras_style_aug.utils.images import image_files
 from keras_style_aug.utils.images import load_image
 from keras_style_aug.utils.tfds import load_or_say_instead
@@ -122,3 +127,82 @@ def coco_content(split="train", data_dir=None):
         split=split,
         data_dir=data_dir,
     )
+
+
+def content_batches(
+    content, sample_images, size, batch_size, checkpoint_every, seed, num_styles
+):
+    """`StyleTrainer`'s `content` as training batches: `(batches, samples,
+    read_dataset)`, `read_dataset(start_step=...)` building a dataset's
+    batches again for a resumed run (`None` for images in memory).
+
+    `content` is a folder, an `(N, S, S, 3)` array, a `tf.data.Dataset` of
+    images (or of dicts with `"image"`) or `"coco"`; `samples` are the images
+    to stylize at each checkpoint (`sample_images`, or four content images)."""
+    if isinstance(content, str) and content == "coco":
+        content = coco_content()
+    read_dataset = None
+    if hasattr(content, "element_spec"):  # a tf.data.Dataset
+        # Kept to build again for a resumed run (`start_step=`).
+        read_dataset = functools.partial(
+            tf_dataset_batches,
+            content,
+            size,
+            batch_size,
+            num_styles,
+            seed,
+        )
+        batches = read_dataset()
+        first = next(iter(batches.take(1)), None)
+        if first is None:
+            raise ValueError(
+                "`content` is an empty tf.data.Dataset: pass one that "
+                "yields images (or dicts with an 'image')."
+            )
+        first = first[1]
+        samples = np.asarray(first)[:4]
+    else:
+        if isinstance(content, (str, Path)):
+            content = load_square_images(content, size)
+        content = np.asarray(content)
+        if content.ndim != 4 or content.shape[-1] != 3 or len(content) == 0:
+            raise ValueError(
+                "`content` must be a folder, a non-empty (N, S, S, 3) "
+                "array or a tf.data.Dataset of images; received an array "
+                f"of shape {content.shape}."
+            )
+        if content.shape[1:3] != (size, size):
+            raise ValueError(
+                f"`content` images are {content.shape[1]}x{content.shape[2]} "
+                f"but image_size={size}: pass image_size={content.shape[1]} "
+                "for square images, or resize them (a folder is resized "
+                "for you)."
+            )
+        if content.dtype.kind == "f" and not np.isfinite(content).all():
+            raise ValueError(
+                "`content` holds NaN or infinite pixel values: pass images in 0..255."
+            )
+        if content.size and 0 < content.max() <= 1:  # black to VGG-19
+            warnings.warn(
+                f"`content` has values up to {content.max():.3g}; the "
+                "trainer takes photos in 0..255. Multiply 0..1 images by "
+                "255.",
+                stacklevel=3,
+            )
+        batches = ContentBatches(
+            content,
+            batch_size,
+            checkpoint_every,
+            seed=seed,
+            num_styles=num_styles,
+        )
+        samples = content[:4]
+    if sample_images is not None:
+        samples = np.asarray(sample_images)
+        shape = samples.shape
+        if len(shape) != 4 or shape[-1] != 3 or min(shape[1:3]) < MIN_SIDE:
+            raise ValueError(  # else it failed at the first checkpoint
+                f"`sample_images` must be (N, H, W, 3) images of at least "
+                f"{MIN_SIDE}x{MIN_SIDE}; received shape {shape}."
+            )
+    return batches, samples.astype("float32"), read_dataset

@@ -45,36 +45,22 @@ of paintings, `{"a": style, "b": other}`, trains one multi-style network):
 ['content', 'style', 'total', 'tv']
 """
 
-import functools
 import hashlib
 import json
-import math
-import numbers
-import warnings
 from pathlib import Path
 
 import keras
 import numpy as np
 
 from keras_style_aug.losses import PerceptualLoss
-from keras_style_aug.losses.perceptual import total_variation
-from keras_style_aug.losses.saturation import tanh_saturation
-from keras_style_aug.losses.spikes import norm_spikes
 from keras_style_aug.networks import TransformerNet
-from keras_style_aug.networks.runtime import MIN_SIDE
 from keras_style_aug.networks.weights_io import save_weights_float16
 from keras_style_aug.styles.registry import sha256
-from keras_style_aug.training.callbacks import SafeBackupAndRestore
-from keras_style_aug.training.callbacks import SampleWriter
-from keras_style_aug.training.callbacks import TimeLimit
-from keras_style_aug.training.callbacks import WallClock
-from keras_style_aug.training.content_data import ContentBatches
-from keras_style_aug.training.content_data import load_square_images
-from keras_style_aug.training.content_data import tf_dataset_batches
+from keras_style_aug.training import arguments as args
+from keras_style_aug.training.content_data import content_batches
 from keras_style_aug.training.evaluation import evaluate_losses
-from keras_style_aug.utils.images import load_image
+from keras_style_aug.training.fit_loop import fit_with_checkpoints
 from keras_style_aug.utils.machine import device_name
-from keras_style_aug.utils.optimizer import build_optimizer
 
 # Loss weights that give clearly stylized images with the Caffe-scaled VGG-19
 # features of keras.applications (content loss of a good stylization ~1e5,
@@ -85,97 +71,6 @@ DEFAULT_TV_WEIGHT = 1e4
 # The saturation penalty a network without per-image statistics trains with
 # unless told otherwise (`saturation_weight=None`).
 AFFINE_SATURATION_WEIGHT = 1e6
-
-
-class _Frozen:
-    """A network called without being tracked: its weights stay out of the
-    trained model's variables and checkpoints, and get no gradient."""
-
-    def __init__(self, net):
-        self.net = net
-
-    def __call__(self, images, styles):
-        out = self.net(images) if styles is None else self.net(images, style=styles)
-        return keras.ops.stop_gradient(out)
-
-
-# Penalties on the network's own activations, by `StyleTrainer`'s argument
-# prefix (`saturation_weight`, `saturation_bound`, ...): the loss term they
-# report, its function of `(activations, bound)`, and which of the network's
-# extra outputs it reads (0: pre-`tanh`, 1: the upsampling stages' norms).
-_PENALTIES = {
-    "saturation": ("saturation", tanh_saturation, 0),
-    "spike": ("spikes", norm_spikes, 1),
-}
-
-
-class _StyleModel(keras.Model):
-    """The transformation network, trained against a fixed perceptual loss
-    and, with a teacher, against the teacher's outputs; `penalties` maps
-    names of `_PENALTIES` to `(weight, bound)`."""
-
-    def __init__(
-        self, net, loss, teacher=None, teacher_weight=0.0, penalties=None, **kwargs
-    ):
-        super().__init__(**kwargs)
-        self.net = net
-        self._perceptual = loss  # plain object: VGG weights stay out of checkpoints
-        self._vgg_terms = loss.content_weight > 0 or loss.style_weight > 0
-        self._teacher = _Frozen(teacher) if teacher is not None else None
-        self._teacher_weight = float(teacher_weight)
-        self._penalties = dict(penalties or {})
-        terms = ("content", "style", "tv") if self._vgg_terms else ("tv",)
-        terms += ("teacher",) if teacher is not None else ()
-        terms += tuple(_PENALTIES[name][0] for name in self._penalties)
-        self.trackers = {k: keras.metrics.Mean(name=f"{k}_loss") for k in terms}
-
-    def call(self, inputs):
-        """`(stylized, pre_tanh)`, and the upsampling stages' normalized
-        activations when their spikes are penalized."""
-        images, style = (
-            (inputs["images"], inputs["styles"])
-            if isinstance(inputs, dict)  # multi-style: images and style indices
-            else (inputs, None)
-        )
-        return self.net(
-            images,
-            style=style,
-            with_pre_tanh=True,
-            with_upsampling_norms="spike" in self._penalties,
-        )
-
-    def compute_loss(
-        self, x=None, y=None, y_pred=None, sample_weight=None, training=True
-    ):
-        images, styles = (
-            (x["images"], x["styles"]) if isinstance(x, dict) else (x, None)
-        )
-        y_pred, *activations = y_pred
-        if self._vgg_terms:
-            losses = dict(self._perceptual(y_pred, images, styles))
-        else:  # distillation alone: no VGG pass
-            tv = total_variation(y_pred, self._perceptual.value_range)
-            losses = {"tv": tv, "total": self._perceptual.tv_weight * tv}
-        if self._teacher is not None:
-            target = self._teacher(images, styles)
-            losses["teacher"] = keras.ops.mean(
-                keras.ops.square(
-                    keras.ops.cast(y_pred, "float32")
-                    - keras.ops.cast(target, "float32")
-                )
-            )
-            losses["total"] = losses["total"] + self._teacher_weight * losses["teacher"]
-        for name, (weight, bound) in self._penalties.items():
-            term, penalty, output = _PENALTIES[name]
-            losses[term] = penalty(activations[output], bound)
-            losses["total"] = losses["total"] + weight * losses[term]
-        for key, tracker in self.trackers.items():
-            tracker.update_state(losses[key])
-        return losses["total"]
-
-    @property
-    def metrics(self):
-        return super().metrics + list(self.trackers.values())
 
 
 class StyleTrainer:
@@ -201,8 +96,9 @@ class StyleTrainer:
             (the paper's, the default) or `"affine"` (no per-image
             statistics). A `TransformerNet` passed as `network` keeps its
             own.
-        image_size, batch_size, steps: the paper's 256, 4 and 20,000 by
-            default.
+        image_size: crop side, the paper's 256 by default.
+        batch_size: the paper's 4 by default.
+        steps: training steps, the paper's 20,000 by default.
         learning_rate: Adam's, the paper's 1e-3 by default; or a
             `keras.optimizers.schedules.LearningRateSchedule`, e.g.
             `CosineDecay` with warmup to fine-tune a trained `network`: Adam
@@ -210,8 +106,11 @@ class StyleTrainer:
             whatever the gradient, which undoes much of a trained network's
             style at a rate of 5e-4; a warmup avoids it. Resumed runs
             continue the schedule.
-        content_layers, style_layers: VGG-19 layers, paper or Keras names.
-        content_weight, style_weight, tv_weight: loss weights.
+        content_layers: VGG-19 layers, paper or Keras names.
+        style_layers: VGG-19 layers, paper or Keras names.
+        content_weight: weight of the content loss.
+        style_weight: weight of the Gram-matrix style loss.
+        tv_weight: weight of the total variation loss.
         vgg_weights: `"imagenet"`, a path to VGG-19 conv weights, or `None`.
         output_dir: where checkpoints, samples and results go.
         checkpoint_every: steps between checkpoints (one Keras epoch);
@@ -284,55 +183,14 @@ class StyleTrainer:
         spike_weight=0.0,
         spike_bound=6.0,
     ):
-        counts = {"steps": steps, "batch_size": batch_size}
-        counts["checkpoint_every"] = checkpoint_every
-        for argument, value in counts.items():
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, numbers.Integral)
-                or value < 1
-            ):
-                raise ValueError(
-                    f"`{argument}` must be a whole number >= 1 (an int); "
-                    f"received {argument}={value!r}."
-                )
-        if (
-            isinstance(image_size, bool)
-            or not isinstance(image_size, numbers.Integral)
-            or image_size < MIN_SIDE
-        ):
-            raise ValueError(
-                f"`image_size` must be a whole number >= {MIN_SIDE} (the network "
-                f"and VGG-19's pooling need {MIN_SIDE}x{MIN_SIDE} crops; the "
-                f"paper's is 256). Received: image_size={image_size!r}"
-            )
-        if (
-            not isinstance(name, str)
-            or not name.strip()
-            or name.startswith(".")
-            or any(c in name for c in "/\\:")
-        ):  # "" wrote a hidden ".weights.h5"; "a:b" loads as style b of a
-            raise ValueError(
-                "`name` names the style and its file NAME.weights.h5: a "
-                "non-empty name without '/', '\\' or ':' that does not start "
-                f"with '.', e.g. 'my_style'. Received: name={name!r}"
-            )
-        self.name = name
-        self.image_size = int(image_size)
+        args.check_counts(
+            steps=steps, batch_size=batch_size, checkpoint_every=checkpoint_every
+        )
+        self.image_size = args.check_image_size(image_size)
+        self.name = args.check_name(name)
         self.batch_size = int(batch_size)
         self.steps = int(steps)
-        schedules = keras.optimizers.schedules
-        if isinstance(learning_rate, schedules.LearningRateSchedule):
-            self.learning_rate = learning_rate
-            recorded_rate = schedules.serialize(learning_rate)
-        else:
-            self.learning_rate = float(learning_rate)
-            recorded_rate = self.learning_rate
-            if not self.learning_rate > 0:
-                raise ValueError(
-                    "`learning_rate` must be > 0 (the paper's is 1e-3); "
-                    f"received {learning_rate}."
-                )
+        self.learning_rate, recorded_rate = args.check_learning_rate(learning_rate)
         self.checkpoint_every = min(int(checkpoint_every), self.steps)
         self.seed = seed
         self.verbose = verbose
@@ -346,21 +204,17 @@ class StyleTrainer:
                     "each style."
                 )
             self.style_names = [str(k) for k in style_image]
-            images = [self._style(v) for v in style_image.values()]
+            images = [
+                args.style_image(v, self.image_size) for v in style_image.values()
+            ]
             self.style_paths = [p for p, _ in images]
             self.style_image = [im for _, im in images]
         else:
-            path, self.style_image = self._style(style_image)
+            path, self.style_image = args.style_image(style_image, self.image_size)
             self.style_paths = [path]
         keras.utils.set_random_seed(seed)
         if isinstance(network, TransformerNet):
-            if normalization not in ("instance", network.normalization):
-                raise ValueError(
-                    f"`network` has normalization={network.normalization!r}, "
-                    f"but normalization={normalization!r} was passed: build "
-                    "the TransformerNet with the normalization you want and "
-                    "leave this argument out."
-                )
+            args.check_network(network, normalization, self.style_names)
             self.net = network
         else:
             self.net = TransformerNet.from_preset(
@@ -369,26 +223,19 @@ class StyleTrainer:
                 style_names=self.style_names,
                 normalization=normalization,
             )
-        if list(self.net.style_names or []) != list(self.style_names or []):
-            raise ValueError(
-                f"`network` holds styles {self.net.style_names}, but "
-                f"`style_image` gives {self.style_names}. Build the network "
-                "with style_names matching the style images' keys."
-            )
         if saturation_weight is None:
             affine = self.net.normalization == "affine"
             saturation_weight = AFFINE_SATURATION_WEIGHT if affine else 0.0
-        penalties = {
-            "saturation": (saturation_weight, saturation_bound),
-            "spike": (spike_weight, spike_bound),
-        }
-        for penalty, (weight, bound) in penalties.items():
-            if weight < 0 or bound <= 0:
-                raise ValueError(
-                    f"`{penalty}_weight` must be >= 0 and `{penalty}_bound` > 0; "
-                    f"received {weight} and {bound}."
-                )
-        self.teacher = self._check_teacher(teacher, teacher_weight)
+        # The penalties in use: `(weight, bound)` by `PENALTIES` name.
+        self.penalties = args.check_penalties(
+            {
+                "saturation": (saturation_weight, saturation_bound),
+                "spike": (spike_weight, spike_bound),
+            }
+        )
+        self.teacher = args.check_teacher(
+            teacher, teacher_weight, self.net, self.style_names
+        )
         self.teacher_weight = float(teacher_weight)
         self.loss = PerceptualLoss(
             self.style_image,
@@ -423,7 +270,7 @@ class StyleTrainer:
             "steps": self.steps,
             "learning_rate": recorded_rate,
             # Resumed with other VGG weights, a run went on without a word.
-            "vgg_weights": _vgg_identity(vgg_weights),
+            "vgg_weights": args.vgg_identity(vgg_weights),
         }
         if self.style_names:
             self.settings["styles"] = self.style_names
@@ -433,182 +280,27 @@ class StyleTrainer:
                 "weights_sha256": self.teacher.weights_sha256(),
             }
             self.settings["teacher_weight"] = self.teacher_weight
-        # The penalties in use: `(weight, bound)` by `_PENALTIES` name.
-        self.penalties = {
-            penalty: (float(weight), float(bound))
-            for penalty, (weight, bound) in penalties.items()
-            if weight > 0
-        }
         for penalty, (weight, bound) in self.penalties.items():
             self.settings[f"{penalty}_weight"] = weight
             self.settings[f"{penalty}_bound"] = bound
-        self.batches, self.samples = self._content(content, sample_images)
-
-    def _check_teacher(self, teacher, teacher_weight):
-        if teacher is None:
-            return None
-        if not isinstance(teacher, TransformerNet):
-            raise ValueError(
-                "`teacher` must be a trained TransformerNet, e.g. "
-                f"keras_style_aug.styles.load('paintings6'); received {teacher!r}."
-            )
-        if list(teacher.style_names or []) != list(self.style_names or []):
-            raise ValueError(
-                f"`teacher` holds styles {teacher.style_names}, but "
-                f"`style_image` gives {self.style_names}: a teacher must hold "
-                "the same styles in the same order."
-            )
-        if teacher.value_range != self.net.value_range:
-            raise ValueError(
-                f"`teacher` works in value_range {teacher.value_range}, the "
-                f"network in {self.net.value_range}; build both with the same "
-                "value_range."
-            )
-        if not teacher_weight > 0:
-            raise ValueError(
-                "`teacher_weight` must be > 0 with a teacher; received "
-                f"{teacher_weight}."
-            )
-        return teacher
-
-    def _style(self, image):
-        """(path or None, float32 array) of one style image."""
-        if isinstance(image, (str, Path)):
-            array = load_image(image, size=self.image_size)
-            if array is None:
-                exists = Path(image).exists()
-                problem = "is not a readable image" if exists else "does not exist"
-                raise ValueError(f"`style_image` {image} {problem}.")
-            return Path(image), np.asarray(array, "float32")
-        return None, np.asarray(image, "float32")
-
-    def _content(self, content, sample_images):
-        size = self.image_size
-        if isinstance(content, str) and content == "coco":
-            from keras_style_aug.training.content_data import coco_content
-
-            content = coco_content()
-        num_styles = len(self.style_names) if self.style_names else None
-        if hasattr(content, "element_spec"):  # a tf.data.Dataset
-            # Kept to build again for a resumed run (`start_step=`).
-            self._read_dataset = functools.partial(
-                tf_dataset_batches,
-                content,
-                size,
-                self.batch_size,
-                num_styles,
-                self.seed,
-            )
-            batches = self._read_dataset()
-            first = next(iter(batches.take(1)), None)
-            if first is None:
-                raise ValueError(
-                    "`content` is an empty tf.data.Dataset: pass one that "
-                    "yields images (or dicts with an 'image')."
-                )
-            first = first[1]
-            samples = np.asarray(first)[:4]
-        else:
-            if isinstance(content, (str, Path)):
-                content = load_square_images(content, size)
-            content = np.asarray(content)
-            if content.ndim != 4 or content.shape[-1] != 3 or len(content) == 0:
-                raise ValueError(
-                    "`content` must be a folder, a non-empty (N, S, S, 3) "
-                    "array or a tf.data.Dataset of images; received an array "
-                    f"of shape {content.shape}."
-                )
-            if content.shape[1:3] != (size, size):
-                raise ValueError(
-                    f"`content` images are {content.shape[1]}x{content.shape[2]} "
-                    f"but image_size={size}: pass image_size={content.shape[1]} "
-                    "for square images, or resize them (a folder is resized "
-                    "for you)."
-                )
-            if content.dtype.kind == "f" and not np.isfinite(content).all():
-                raise ValueError(
-                    "`content` holds NaN or infinite pixel values: pass images "
-                    "in 0..255."
-                )
-            if content.size and 0 < content.max() <= 1:  # black to VGG-19
-                warnings.warn(
-                    f"`content` has values up to {content.max():.3g}; the "
-                    "trainer takes photos in 0..255. Multiply 0..1 images by "
-                    "255.",
-                    stacklevel=3,
-                )
-            batches = ContentBatches(
-                content,
-                self.batch_size,
-                self.checkpoint_every,
-                seed=self.seed,
-                num_styles=num_styles,
-            )
-            samples = content[:4]
-        if sample_images is not None:
-            samples = np.asarray(sample_images)
-            shape = samples.shape
-            if len(shape) != 4 or shape[-1] != 3 or min(shape[1:3]) < MIN_SIDE:
-                raise ValueError(  # else it failed at the first checkpoint
-                    f"`sample_images` must be (N, H, W, 3) images of at least "
-                    f"{MIN_SIDE}x{MIN_SIDE}; received shape {shape}."
-                )
-        return batches, samples.astype("float32")
+        self.batches, self.samples, self._read_dataset = content_batches(
+            content,
+            sample_images,
+            self.image_size,
+            self.batch_size,
+            self.checkpoint_every,
+            self.seed,
+            len(self.style_names) if self.style_names else None,
+        )
 
     def fit(self, callbacks=()):
         """Trains (or resumes), saves the network and returns its manifest entry."""
-        self.output_dir.mkdir(parents=True, exist_ok=True)
-        model = _StyleModel(
-            self.net,
-            self.loss,
-            teacher=self.teacher,
-            teacher_weight=self.teacher_weight,
-            penalties=self.penalties,
-            name="style_model",
-        )
-        model.compile(optimizer=keras.optimizers.Adam(self.learning_rate))
-        first = self.samples[:1]
-        if self.style_names:
-            first = {"images": first, "styles": np.zeros((1,), "int32")}
-        model(first)  # BackupAndRestore needs a built model
-        build_optimizer(model)
-        epochs = math.ceil(self.steps / self.checkpoint_every)
-        checkpoint = self.output_dir / "checkpoint"
-        # Not the batches trained on before. Read from the checkpoint's
-        # metadata before `fit`: Keras fetches the first batches before the
-        # callbacks restore the checkpoint.
-        start_step = SafeBackupAndRestore.steps_saved(checkpoint)
-        batches = self.batches
-        if isinstance(batches, ContentBatches):
-            batches.resume_after(start_step)
-        elif start_step:  # a dataset: read on after the images trained on
-            batches = self._read_dataset(start_step=start_step)
-        clock = WallClock(checkpoint / "wall_time.json")
-        history = model.fit(
-            batches,
-            epochs=epochs,
-            steps_per_epoch=self.checkpoint_every,
-            shuffle=isinstance(batches, ContentBatches),  # a dataset: its order
-            verbose=self.verbose,
-            callbacks=[
-                SafeBackupAndRestore(str(checkpoint), self.fingerprint(), self.steps),
-                clock,
-                SampleWriter(self.net, self.samples, self.output_dir / "samples"),
-                *([TimeLimit(self.time_limit_s)] if self.time_limit_s else []),
-                *callbacks,
-            ],
-        )
-        steps_done = int(keras.ops.convert_to_numpy(model.optimizer.iterations))
+        steps_done, final, wall_time_s = fit_with_checkpoints(self, callbacks)
         self.settings["steps"] = steps_done
-        logs = history.history
-        if not logs:  # the checkpoint already held every step asked for
-            saved = self.output_dir / f"{self.name}.json"
-            if saved.exists():
-                return json.loads(saved.read_text())
-            return self.save(None, clock.total)
-        final = {key: float(logs[f"{key}_loss"][-1]) for key in model.trackers}
-        final["total"] = float(logs["loss"][-1])
-        return self.save(final, clock.total)
+        saved = self.output_dir / f"{self.name}.json"
+        if final is None and saved.exists():  # the checkpoint held every step
+            return json.loads(saved.read_text())
+        return self.save(final, wall_time_s)
 
     def fingerprint(self):
         """The settings a checkpoint belongs to: everything but `steps` (a
@@ -656,12 +348,3 @@ class StyleTrainer:
                 for i, name in enumerate(self.style_names)
             }
         return evaluate_losses(self.net, self.loss, images, batch_size)
-
-
-def _vgg_identity(vgg_weights):
-    """What the VGG-19 weights were: "imagenet", "random" (None), or a
-    file's name and sha256."""
-    if vgg_weights is None or vgg_weights == "imagenet":
-        return vgg_weights or "random"
-    path = Path(vgg_weights)
-    return {"file": path.name, "sha256": sha256(path) if path.is_file() else None}

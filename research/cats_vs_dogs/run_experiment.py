@@ -51,7 +51,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # research.assets
 from keras_style_aug import styles as style_registry
 from keras_style_aug.classifiers import BASELINES
 from keras_style_aug.classifiers import PAPER_TRAINING
-from keras_style_aug.classifiers import CompiledModels
 from keras_style_aug.classifiers import LabelAwareClassifier
 from keras_style_aug.classifiers import baseline_augmentation
 from keras_style_aug.classifiers import build_vgg16_classifier
@@ -59,13 +58,8 @@ from keras_style_aug.classifiers import with_labels
 from keras_style_aug.cli.arguments import positive_int
 from keras_style_aug.cli.arguments import positive_number
 from keras_style_aug.cli.arguments import vgg16_side
-from keras_style_aug.data import CORRUPTIONS
-from keras_style_aug.data import RENDERINGS
-from keras_style_aug.data import cached_shift
-from keras_style_aug.data import check_unseen
 from keras_style_aug.data import load_class_folders
 from keras_style_aug.data import load_tfds_cats_vs_dogs
-from keras_style_aug.data import unseen_art
 from keras_style_aug.layers import RandomStyleTransfer
 from keras_style_aug.selection import GradCamStyleSelector
 from keras_style_aug.styles.registry import resolve
@@ -74,6 +68,12 @@ from keras_style_aug.styles.registry import style_name
 from keras_style_aug.utils.images import save_figure
 from keras_style_aug.utils.optimizer import build_optimizer
 from research.assets import assets_dir  # noqa: E402
+from research.compiled_models import CompiledModels  # noqa: E402
+from research.robustness import CORRUPTIONS  # noqa: E402
+from research.robustness import RENDERINGS  # noqa: E402
+from research.robustness import cached_shift  # noqa: E402
+from research.robustness import check_unseen  # noqa: E402
+from research.robustness import unseen_art  # noqa: E402
 
 STYLE_METHODS = (
     "style (on the fly)",

@@ -14,7 +14,7 @@ BSDS500 test photos are never trained on.
     python research/publishing/distill_lite.py --publish   # into weights/
 
 The teacher alone as the target (`--content-weight 0 --style-weight 0`, the
-CPU run in `research/results/blobs/RESULTS.md`) removes the lite network's own white
+CPU run in `research/results/blobs/FINDINGS.md`) removes the lite network's own white
 blobs but blurs its textures: style losses 3-15x the teacher's. Publish only a
 network whose evaluation beats the shipped one.
 """

@@ -1,6 +1,5 @@
 import json
 
-import keras
 import numpy as np
 import pytest
 
@@ -47,15 +46,6 @@ def test_benchmark_cli_writes_every_suite(tmp_path, capsys):
     assert [r["networks"] for r in rows if r["rate"] == 0.5] == [1, 2, 3]
     full, lite = results["presets"]
     assert lite["parameters"] < full["parameters"] / 4
-    stages = {r["variant"]: r["max_abs_diff"] for r in results["stages"]}
-    assert stages["as shipped"] == 0.0
-    assert stages["one-pass statistics, folded affine"] < 1e-4  # same function
-    assert stages["one-pass statistics, folded affine in float32"] < 1e-4
-    nine_taps = "upsampling as a 3x3 sub-pixel convolution (9 taps, before 2026-11-28)"
-    assert stages[nine_taps] < 1e-4  # same function
-    assert stages["no norm (ReLU only)"] > 1e-2  # an ablation, not the network
-    # Zeros for the reflection change the borders: the patch took effect.
-    assert stages["zero padding in the convolutions (residual blocks, down2)"] > 1e-3
     stage_rows = results["stage_times"]
     assert [r["stage"] for r in stage_rows] == [
         "conv_in", "down1", "down2", "residual blocks", "up1", "up2", "conv_out",
@@ -130,7 +120,7 @@ def test_a_run_cut_short_keeps_the_suites_it_finished(tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt  # Ctrl-C, or the device's timeout
 
-    monkeypatch.setattr(benchmark, "stages", interrupted)
+    monkeypatch.setattr(benchmark, "stage_times", interrupted)
     out = tmp_path / "bench.json"
     with pytest.raises(KeyboardInterrupt):
         benchmark.run(
@@ -138,7 +128,7 @@ def test_a_run_cut_short_keeps_the_suites_it_finished(tmp_path, monkeypatch):
             batch_sizes=(2,),
             policies=("float32",),
             repeats=1,
-            suites=("presets", "stages"),
+            suites=("presets", "stage_times"),
             size=16,
             output=out,
         )
@@ -146,25 +136,3 @@ def test_a_run_cut_short_keeps_the_suites_it_finished(tmp_path, monkeypatch):
     assert set(results) == {"machine", "presets"}
     assert [r["preset"] for r in results["presets"]] == ["full", "lite"]
     assert list(tmp_path.iterdir()) == [out]  # no temporary file left
-
-
-def test_shifted_one_pass_norm_keeps_a_nearly_constant_channel():
-    """E[x^2] - E[x]^2 in float32 loses a channel whose spread is tiny
-    against its mean; taken about the channel's first value it does not."""
-    from keras.src.utils.backend_utils import DynamicBackend
-
-    from keras_style_aug.benchmark.network_suites import one_pass_norm
-    from keras_style_aug.networks import phase_layout
-
-    b = DynamicBackend()
-    rng = np.random.default_rng(0)
-    x = (300.0 + rng.normal(0, 0.05, (1, 16, 16, 2))).astype("float32")
-    ones, zeros = np.ones(2, "float32"), np.zeros(2, "float32")
-
-    def norm(fn, **kw):
-        y = fn(b, x, ones, zeros, None, relu=False, **kw)
-        return keras.ops.convert_to_numpy(y)
-
-    two_pass = norm(phase_layout.instance_norm)
-    assert np.abs(norm(one_pass_norm, in_float32=True) - two_pass).max() < 0.05
-    assert np.abs(norm(one_pass_norm) - two_pass).max() > 0.5

@@ -38,7 +38,7 @@ CONTRACTS = [
     "selection/test_grad_cam.py::test_heatmap_lies_where_the_model_looks",
     "selection/test_grad_cam.py::test_a_base_model_called_inside_the_classifier_is_explained_inside",
     "layers/test_random_style_transfer.py::test_separate_networks_share_the_batch_instead_of_each_running_on_all",
-    "classifiers/test_compiled_models.py::test_a_reused_model_trains_like_a_fresh_one_without_recompiling",
+    "research/test_compiled_models.py::test_a_reused_model_trains_like_a_fresh_one_without_recompiling",
     "layers/test_random_style_transfer.py::test_from_config_and_clone_model_give_back_the_trained_networks",
     "layers/test_random_style_transfer.py::test_the_pixel_range_guard_also_runs_in_traced_calls",
     "docs/test_readme.py::test_readme_blocks_run_as_written",

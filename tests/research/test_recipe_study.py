@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from keras_style_aug.data import CORRUPTIONS
-from keras_style_aug.data import RENDERINGS
+from research.robustness import CORRUPTIONS
+from research.robustness import RENDERINGS
 from tests.research.no_tensorflow import run_without_tensorflow
 
 # The experiment fine-tunes the ImageNet VGG-16: skipped, saying how to run

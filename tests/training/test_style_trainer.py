@@ -8,7 +8,7 @@ from keras_style_aug.losses import norm_spikes
 from keras_style_aug.networks import TransformerNet
 from keras_style_aug.training import StyleTrainer
 from keras_style_aug.training.content_data import ContentBatches
-from keras_style_aug.training.style_trainer import _StyleModel
+from keras_style_aug.training.style_model import StyleModel
 
 rng = np.random.default_rng(0)
 CONTENT = rng.uniform(0, 255, (6, 32, 32, 3)).astype("uint8")
@@ -48,8 +48,8 @@ def test_twenty_steps_lower_the_loss(tmp_path, monkeypatch):
     x = CONTENT[:4].astype("float32")
     before = float(trainer.loss(trainer.net(x), x)["total"])
     calls = []
-    call = _StyleModel.call
-    monkeypatch.setattr(_StyleModel, "call", lambda *a: calls.append(1) or call(*a))
+    call = StyleModel.call
+    monkeypatch.setattr(StyleModel, "call", lambda *a: calls.append(1) or call(*a))
     entry = trainer.fit()
     after = float(trainer.loss(trainer.net(x), x)["total"])
     assert after < 0.5 * before
@@ -218,7 +218,6 @@ def test_a_resumed_run_draws_other_batches(tmp_path, monkeypatch):
 def test_a_resumed_run_reads_a_dataset_on_from_where_it_stopped(tmp_path, monkeypatch):
     tf = pytest.importorskip("tensorflow")
     from keras_style_aug.training import content_data
-    from keras_style_aug.training import style_trainer
 
     # Five images, each one flat grey value: a batch's values name its images.
     flat = np.arange(5, dtype="uint8")[:, None, None, None] * np.ones((1, 32, 32, 3))
@@ -245,7 +244,7 @@ def test_a_resumed_run_reads_a_dataset_on_from_where_it_stopped(tmp_path, monkey
         starts.append(start_step)
         return build(*args, start_step=start_step, **kwargs)
 
-    monkeypatch.setattr(style_trainer, "tf_dataset_batches", recorded)
+    monkeypatch.setattr(content_data, "tf_dataset_batches", recorded)
     with pytest.raises(KeyboardInterrupt):
         tiny_trainer(tmp_path, steps=4, checkpoint_every=2, content=values).fit(
             callbacks=[_Crash()]
