@@ -33,7 +33,9 @@ def on_host(b, fn, value):
         jax.debug.callback(fn, value)
 
 
-def check_images(images, data_format):
+def check_layer_input(images, data_format):
+    """Rank, channels and dtype of the images `RandomStyleTransfer` is
+    called on, each named when wrong (the networks check sizes)."""
     shape = tuple(images.shape)
     if len(shape) not in (3, 4):
         raise ValueError(

@@ -204,7 +204,7 @@ class RandomStyleTransfer(BaseImagePreprocessingLayer):
     def call(self, data, training=True):
         input_checks.check_structure(self, data)
         images = data["images"] if isinstance(data, dict) else data
-        pixels.check_images(images, self.data_format)
+        pixels.check_layer_input(images, self.data_format)
         if self.class_styles:
             pixels.check_labels(data["labels"], images)
         if training:

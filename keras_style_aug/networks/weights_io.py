@@ -15,6 +15,7 @@ import numpy as np
 from keras_style_aug.networks.architecture import NORMALIZATIONS
 from keras_style_aug.networks.architecture import conv_layers
 from keras_style_aug.networks.architecture import weight_names
+from keras_style_aug.utils.files import replaced_atomically
 
 _MAX_BLOCKS = 64
 # The file's root attribute naming the network's normalization (written by
@@ -105,21 +106,20 @@ def save_weights_float16(net, path):
     writing a temporary file and renaming it."""
     path = Path(path)
     full = path.with_name(path.name + ".f32.weights.h5")
-    tmp = path.with_name(path.name + ".tmp")
     net.save_weights(full)
     # HDF5 never shrinks a file in place: copy into a fresh one.
-    with h5py.File(full, "r") as src, h5py.File(tmp, "w") as dst:
-        dst.attrs.update(src.attrs)
+    with replaced_atomically(path) as tmp:
+        with h5py.File(full, "r") as src, h5py.File(tmp, "w") as dst:
+            dst.attrs.update(src.attrs)
 
-        def copy(name, item):
-            if isinstance(item, h5py.Group):
-                dst.require_group(name).attrs.update(item.attrs)
-            else:
-                dst.create_dataset(name, data=item[()].astype("float16"))
+            def copy(name, item):
+                if isinstance(item, h5py.Group):
+                    dst.require_group(name).attrs.update(item.attrs)
+                else:
+                    dst.create_dataset(name, data=item[()].astype("float16"))
 
-        src.visititems(copy)
+            src.visititems(copy)
     full.unlink()
-    tmp.replace(path)
     return path
 
 

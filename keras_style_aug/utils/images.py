@@ -8,6 +8,8 @@ from PIL import ImageDraw
 from PIL import ImageFont
 from PIL import ImageOps
 
+from keras_style_aug.utils.files import replaced_atomically
+
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
 
 
@@ -115,14 +117,9 @@ def save_image(array, path):
     """Writes an `(H, W, 3)` array in 0..255 as PNG/JPEG (atomic rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
     image = Image.fromarray(np.clip(np.asarray(array), 0, 255).astype("uint8"))
-    try:
+    with replaced_atomically(path) as tmp:
         image.save(tmp, format=_format(path))
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return path
 
 

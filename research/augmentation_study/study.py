@@ -48,6 +48,7 @@ from keras_style_aug import styles as style_registry  # noqa: E402
 from keras_style_aug.classifiers import build_vgg16_classifier  # noqa: E402
 from keras_style_aug.data import load_class_folders  # noqa: E402
 from research.assets import asset_path  # noqa: E402
+from research.compiled_models import CompiledModels  # noqa: E402
 from research.robustness import CORRUPTIONS  # noqa: E402
 from research.robustness import apply_shift  # noqa: E402
 
@@ -57,6 +58,7 @@ TEST_PER_CLASS, VAL_PER_CLASS, TRAIN_PER_CLASS = 150, 50, 800
 AUGMENTING = "paintings4"  # wave, starry_night, abstract, shipwreck
 HELD_OUT = ("the_scream", "udnie")  # paintings the augmenting network never saw
 OURS_ART = [("paintings6", s) for s in HELD_OUT]
+COMPILED = CompiledModels()  # one compiled head, reset for every run
 TEST_SETS = (
     "clean",
     "corruptions",
@@ -135,7 +137,7 @@ def parse_args(argv=None):
         default=REPO / "research" / "results" / "augmentation_cpu",
     )
     p.add_argument("--image-size", type=int, default=96)
-    p.add_argument("--copies", type=int, default=3)
+    p.add_argument("--copies", type=int, default=2)
     p.add_argument(
         "--pools",
         nargs="+",
@@ -318,6 +320,7 @@ class Pools:
     def __init__(self, cache, copies):
         self.dir = cache / "pools"
         self.copies = copies
+        self.eval_sets = EvalSets(cache)
         self.none = np.load(self.dir / "none.npy")
         self.flipped = np.load(self.dir / "flipped.npy")
         self._pools = {}
@@ -396,38 +399,56 @@ def subset(labels, per_class, seed):
     )
 
 
-def evaluate(model, cache):
-    out = {}
-    for split in ("test", "val"):
-        labels = np.load(cache / f"{split}_labels.npy")
-        for name in TEST_SETS:
-            x = np.load(cache / f"{split}_{name}.npy").astype("float32")
-            y = np.tile(labels, len(x) // len(labels))
-            p = model.predict(x, batch_size=512, verbose=0)[:, 0]
-            out[f"{split} {name}"] = float(np.mean((p > 0.5) == y) * 100)
-    return out
+class EvalSets:
+    """Every test and validation set's features, loaded once and scored in
+    one `predict` call."""
+
+    def __init__(self, cache):
+        parts, self.spans, start = [], {}, 0
+        for split in ("test", "val"):
+            labels = np.load(cache / f"{split}_labels.npy")
+            for name in TEST_SETS:
+                x = np.load(cache / f"{split}_{name}.npy")
+                y = np.tile(labels, len(x) // len(labels))
+                self.spans[f"{split} {name}"] = (start, start + len(x), y)
+                parts.append(x)
+                start += len(x)
+        self.x = np.concatenate(parts).astype("float32")
+
+    def accuracy(self, model):
+        p = model.predict(self.x, batch_size=1024, verbose=0)[:, 0] > 0.5
+        return {
+            key: float(np.mean(p[a:b] == y) * 100)
+            for key, (a, b, y) in self.spans.items()
+        }
 
 
 def train_run(args, cache, pools, method, size, seed, features_for_epoch=None):
     labels = np.load(cache / "train_labels.npy")
     index = subset(labels, size, seed)
     epochs = args.epochs * METHODS[method].get("epochs", 1)
-    model = head(pools.none.shape[1], args.learning_rate, seed)
+    model = COMPILED.get("head", head(pools.none.shape[1], args.learning_rate, seed))
     rng = np.random.default_rng(seed_of(method, size, seed))
     start = time.time()
+    # Every epoch's draw, each in its own shuffled order, in one `fit` call:
+    # the same batches as one call per epoch, without its overhead.
+    xs, ys = [], []
     for epoch in range(epochs):
         if features_for_epoch is None:
             x = pools.draw(method, index, epoch, epochs, rng)
         else:
             x = features_for_epoch(index, epoch)
-        model.fit(
-            x.astype("float32"),
-            labels[index],
-            batch_size=args.batch_size,
-            epochs=1,
-            shuffle=True,
-            verbose=0,
-        )
+        order = rng.permutation(len(index))
+        xs.append(x[order])
+        ys.append(labels[index][order])
+    model.fit(
+        np.concatenate(xs).astype("float32"),
+        np.concatenate(ys),
+        batch_size=args.batch_size,
+        epochs=1,
+        shuffle=False,
+        verbose=0,
+    )
     return {
         "method": method,
         "per_class": size,
@@ -437,7 +458,7 @@ def train_run(args, cache, pools, method, size, seed, features_for_epoch=None):
         "image_size": args.image_size,
         "learning_rate": args.learning_rate,
         "train_seconds": round(time.time() - start, 1),
-        "accuracy": evaluate(model, cache),
+        "accuracy": pools.eval_sets.accuracy(model),
     }
 
 
